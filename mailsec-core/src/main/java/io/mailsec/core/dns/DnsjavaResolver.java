@@ -1,0 +1,178 @@
+package io.mailsec.core.dns;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
+import org.xbill.DNS.AAAARecord;
+import org.xbill.DNS.ARecord;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.ExtendedResolver;
+import org.xbill.DNS.MXRecord;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.PTRRecord;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Resolver;
+import org.xbill.DNS.ReverseMap;
+import org.xbill.DNS.SOARecord;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.SimpleResolver;
+import org.xbill.DNS.TXTRecord;
+import org.xbill.DNS.TextParseException;
+import org.xbill.DNS.Type;
+
+/**
+ * {@link DnsResolver} on dnsjava, sending queries straight to the configured servers so that
+ * RCODEs and timeouts reach the caller unchanged (dnsjava's {@code Lookup} folds them together).
+ */
+public final class DnsjavaResolver implements DnsResolver {
+    private static final long DEFAULT_NEGATIVE_TTL = 300;
+
+    private final Resolver resolver;
+    private final String description;
+
+    private DnsjavaResolver(Resolver resolver, String description) {
+        this.resolver = resolver;
+        this.description = description;
+    }
+
+    /**
+     * @param servers "host" or "host:port" entries (port 53 by default); empty means the system resolvers
+     * @param timeout per-query timeout across all servers
+     */
+    public static DnsjavaResolver create(List<String> servers, Duration timeout) {
+        try {
+            Resolver r;
+            if (servers.isEmpty()) {
+                r = new ExtendedResolver();
+            } else {
+                List<Resolver> each = new ArrayList<>();
+                for (String s : servers) {
+                    each.add(simple(s));
+                }
+                r = each.size() == 1 ? each.get(0) : new ExtendedResolver(each);
+            }
+            r.setTimeout(timeout);
+            return new DnsjavaResolver(r, servers.isEmpty() ? "system resolvers" : String.join(",", servers));
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException("DNS server not resolvable: " + servers, e);
+        }
+    }
+
+    private static SimpleResolver simple(String server) throws UnknownHostException {
+        String host = server.trim();
+        int port = 53;
+        int colon = host.lastIndexOf(':');
+        if (colon > 0 && host.indexOf(':') == colon) {
+            port = Integer.parseInt(host.substring(colon + 1));
+            host = host.substring(0, colon);
+        } else if (host.startsWith("[") && host.contains("]:")) {
+            port = Integer.parseInt(host.substring(host.indexOf("]:") + 2));
+            host = host.substring(1, host.indexOf("]:"));
+        }
+        SimpleResolver sr = new SimpleResolver(host);
+        sr.setPort(port);
+        return sr;
+    }
+
+    @Override
+    public DnsResult<String> txt(String name) {
+        return query(name, Type.TXT, r -> {
+            StringBuilder sb = new StringBuilder();
+            for (byte[] chunk : ((TXTRecord) r).getStringsAsByteArrays()) {
+                sb.append(new String(chunk, StandardCharsets.ISO_8859_1));
+            }
+            return sb.toString();
+        });
+    }
+
+    @Override
+    public DnsResult<InetAddress> a(String name) {
+        return query(name, Type.A, r -> ((ARecord) r).getAddress());
+    }
+
+    @Override
+    public DnsResult<InetAddress> aaaa(String name) {
+        return query(name, Type.AAAA, r -> ((AAAARecord) r).getAddress());
+    }
+
+    @Override
+    public DnsResult<MxRecord> mx(String name) {
+        return query(name, Type.MX, r -> {
+            MXRecord mx = (MXRecord) r;
+            return new MxRecord(mx.getPriority(), stripDot(mx.getTarget().toString()));
+        });
+    }
+
+    @Override
+    public DnsResult<String> ptr(InetAddress address) {
+        return query(ReverseMap.fromAddress(address), Type.PTR, r -> stripDot(((PTRRecord) r).getTarget().toString()));
+    }
+
+    private <T> DnsResult<T> query(String name, int type, Function<Record, T> convert) {
+        Name n;
+        try {
+            n = Name.fromString(name.endsWith(".") ? name : name + ".");
+        } catch (TextParseException e) {
+            return DnsResult.of(DnsStatus.NXDOMAIN, 0, "invalid name '" + name + "': " + e.getMessage());
+        }
+        return query(n, type, convert);
+    }
+
+    private <T> DnsResult<T> query(Name name, int type, Function<Record, T> convert) {
+        Message response;
+        try {
+            response = resolver.send(Message.newQuery(Record.newRecord(name, type, DClass.IN)));
+        } catch (InterruptedIOException e) {
+            return DnsResult.of(DnsStatus.TIMEOUT, 0, "timeout querying " + Type.string(type) + " " + name + " at " + description);
+        } catch (IOException e) {
+            return DnsResult.of(DnsStatus.SERVFAIL, 0, "error querying " + Type.string(type) + " " + name + " at "
+                    + description + ": " + e.getMessage());
+        }
+        int rcode = response.getRcode();
+        if (rcode == Rcode.NXDOMAIN) {
+            return DnsResult.of(DnsStatus.NXDOMAIN, negativeTtl(response), name + " does not exist");
+        }
+        if (rcode != Rcode.NOERROR) {
+            return DnsResult.of(DnsStatus.SERVFAIL, 0, Type.string(type) + " " + name + ": " + Rcode.string(rcode));
+        }
+        List<T> out = new ArrayList<>();
+        long ttl = Long.MAX_VALUE;
+        for (Record r : response.getSection(Section.ANSWER)) {
+            if (r.getType() == type) {
+                out.add(convert.apply(r));
+                ttl = Math.min(ttl, r.getTTL());
+            }
+        }
+        if (out.isEmpty()) {
+            return DnsResult.of(DnsStatus.NODATA, negativeTtl(response), "no " + Type.string(type) + " records for " + name);
+        }
+        return DnsResult.ok(out, ttl);
+    }
+
+    private static long negativeTtl(Message response) {
+        for (Record r : response.getSection(Section.AUTHORITY)) {
+            if (r instanceof SOARecord) {
+                return Math.min(r.getTTL(), ((SOARecord) r).getMinimum());
+            }
+        }
+        return DEFAULT_NEGATIVE_TTL;
+    }
+
+    private static String stripDot(String s) {
+        return s.endsWith(".") ? s.substring(0, s.length() - 1) : s;
+    }
+
+    @Override
+    public String toString() {
+        return "DnsjavaResolver[" + description + "]";
+    }
+}
