@@ -27,6 +27,8 @@ public final class DmarcEvaluator {
     private final DmarcMode mode;
     private final PublicSuffixList psl;
     private final DoubleSupplier random;
+    /** Parsed records by text: a DmarcRecord, or the syntax error message. */
+    private final Map<String, Object> parsed = new java.util.concurrent.ConcurrentHashMap<>();
 
     private DmarcEvaluator(Builder b) {
         this.dns = b.dns;
@@ -68,6 +70,22 @@ public final class DmarcEvaluator {
             }
         }
         return chosen;
+    }
+
+    private Object parse(String txt) {
+        Object r = parsed.get(txt);
+        if (r == null) {
+            try {
+                r = DmarcRecord.parse(txt);
+            } catch (DmarcSyntaxException e) {
+                r = e.getMessage();
+            }
+            if (parsed.size() > 10_000) {
+                parsed.clear();
+            }
+            parsed.put(txt, r);
+        }
+        return r;
     }
 
     private static boolean stricter(DmarcVerdict a, DmarcVerdict b) {
@@ -253,11 +271,8 @@ public final class DmarcEvaluator {
                 }
             }
             if (candidates.size() == 1) {
-                try {
-                    f = new Found(domain, DmarcRecord.parse(candidates.get(0)), null);
-                } catch (DmarcSyntaxException e) {
-                    f = new Found(domain, null, e.getMessage());
-                }
+                Object rec = parse(candidates.get(0));
+                f = rec instanceof DmarcRecord ? new Found(domain, (DmarcRecord) rec, null) : new Found(domain, null, (String) rec);
             }
             // Several v=DMARC1 records: as if none (RFC 7489 §6.6.3 step 3, RFC 9989 §4.10.1).
             lookups.put(domain, f);

@@ -12,6 +12,9 @@ import java.util.Map;
  * rua, ruf, fo, rf, ri. Unknown tags are kept and ignored.
  */
 public final class DmarcRecord {
+    private static final java.util.regex.Pattern TAG = java.util.regex.Pattern.compile("[a-z][a-z0-9_]*");
+    private static final java.util.regex.Pattern PCT = java.util.regex.Pattern.compile("[0-9]{1,3}");
+    private static final java.util.regex.Pattern URI = java.util.regex.Pattern.compile("(?i)[a-z][a-z0-9+.-]*:\\S+");
     private final Map<String, String> tags;
     private final DmarcPolicy p;
     private final DmarcPolicy sp;
@@ -74,7 +77,7 @@ public final class DmarcRecord {
             }
             String name = spec.substring(0, eq).trim().toLowerCase(Locale.ROOT);
             String value = spec.substring(eq + 1).trim();
-            if (!name.matches("[a-z][a-z0-9_]*")) {
+            if (!TAG.matcher(name).matches()) {
                 throw new DmarcSyntaxException("invalid tag name '" + name + "' in \"" + txt.trim() + "\"");
             }
             if (first && !name.equals("v")) {
@@ -98,19 +101,19 @@ public final class DmarcRecord {
         int pct = 100;
         if (tags.containsKey("pct")) {
             String v = tags.get("pct");
-            if (!v.matches("[0-9]{1,3}") || Integer.parseInt(v) > 100) {
+            if (!PCT.matcher(v).matches() || Integer.parseInt(v) > 100) {
                 throw new DmarcSyntaxException("invalid pct value '" + v + "'");
             }
             pct = Integer.parseInt(v);
         }
         boolean testing = "y".equalsIgnoreCase(tags.getOrDefault("t", "n"));
-        if (tags.containsKey("t") && !tags.get("t").matches("(?i)[yn]")) {
+        if (tags.containsKey("t") && !(tags.get("t").equalsIgnoreCase("y") || tags.get("t").equalsIgnoreCase("n"))) {
             throw new DmarcSyntaxException("invalid t value '" + tags.get("t") + "'");
         }
         char psd = 'u';
         if (tags.containsKey("psd")) {
             String v = tags.get("psd").toLowerCase(Locale.ROOT);
-            if (!v.matches("[ynu]")) {
+            if (!(v.equals("y") || v.equals("n") || v.equals("u"))) {
                 throw new DmarcSyntaxException("invalid psd value '" + tags.get("psd") + "'");
             }
             psd = v.charAt(0);
@@ -176,7 +179,7 @@ public final class DmarcRecord {
         }
         List<String> uris = new ArrayList<>();
         for (String u : rua.split(",")) {
-            if (u.trim().matches("(?i)[a-z][a-z0-9+.-]*:\\S+")) {
+            if (URI.matcher(u.trim()).matches()) {
                 uris.add(u.trim());
             }
         }

@@ -133,6 +133,13 @@ public final class PublicSuffixList {
         if (d.endsWith(".")) {
             d = d.substring(0, d.length() - 1);
         }
+        boolean ascii = true;
+        for (int i = 0; i < d.length() && ascii; i++) {
+            ascii = d.charAt(i) < 0x80;
+        }
+        if (ascii) {
+            return d;
+        }
         String a = toAscii(d);
         return a == null ? d : a;
     }

@@ -6,6 +6,9 @@ import java.net.UnknownHostException;
 
 /** IP literal parsing and CIDR matching without any DNS lookups. */
 final class Ip {
+    static final java.util.regex.Pattern IP4 = java.util.regex.Pattern.compile(
+            "(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}");
+
     private Ip() {
     }
 
@@ -72,7 +75,7 @@ final class Ip {
         for (int i = 0; i < parts.length; i++) {
             String p = parts[i];
             if (p.indexOf('.') >= 0) {
-                if (!last || i != parts.length - 1 || !p.matches("(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}")) {
+                if (!last || i != parts.length - 1 || !IP4.matcher(p).matches()) {
                     return null;
                 }
                 byte[] b = parseIp4(p);
@@ -98,7 +101,7 @@ final class Ip {
             v = v.substring(5);
         }
         try {
-            if (v.matches("(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}")) {
+            if (v.indexOf(':') < 0 && IP4.matcher(v).matches()) {
                 return InetAddress.getByAddress(parseIp4(v));
             }
             byte[] b = parseIp6(v);

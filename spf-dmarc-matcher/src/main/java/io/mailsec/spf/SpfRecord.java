@@ -41,6 +41,7 @@ public final class SpfRecord {
 
     private static final Pattern DUAL_CIDR = Pattern.compile("(?:/(0|[1-9][0-9]{0,2}))?(?://(0|[1-9][0-9]{0,2}))?$");
     private static final Pattern IP4 = Pattern.compile("(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}");
+    private static final Pattern CIDR = Pattern.compile("0|[1-9][0-9]{0,2}");
     private static final Pattern MODIFIER_NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_.-]*");
 
     final List<Mechanism> mechanisms;
@@ -198,7 +199,7 @@ public final class SpfRecord {
     }
 
     private static int cidr(String s, int max, String term) throws SpfSyntaxException {
-        if (!s.matches("0|[1-9][0-9]{0,2}") || Integer.parseInt(s) > max) {
+        if (!CIDR.matcher(s).matches() || Integer.parseInt(s) > max) {
             throw new SpfSyntaxException("invalid CIDR length in '" + term + "'");
         }
         return Integer.parseInt(s);

@@ -8,6 +8,7 @@ import java.util.Objects;
  * the Received-SPF header (RFC 7208 §9.1).
  */
 public final class SpfVerdict {
+    private static final java.util.regex.Pattern DOT_ATOM = java.util.regex.Pattern.compile("[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+");
     private final SpfResult result;
     private final String identity;
     private final String domain;
@@ -135,7 +136,7 @@ public final class SpfVerdict {
     }
 
     private static String dotAtomOrQuoted(String s) {
-        return s.matches("[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+") && !s.startsWith(".") && !s.endsWith(".") && !s.contains("..")
+        return DOT_ATOM.matcher(s).matches() && !s.startsWith(".") && !s.endsWith(".") && !s.contains("..")
                 ? s : quoted(s);
     }
 
