@@ -74,7 +74,7 @@ public final class DmarcCommand implements Subcommand {
                 String[] rp = headers.getHeader("Return-Path");
                 sender = rp == null ? "" : rp[0].replaceAll("[<>\\s]", "");
             }
-            spf = SpfEvaluator.builder(dns).receiver(o.receiver).build().checkMailFrom(o.ip, sender, o.helo);
+            spf = SpfEvaluator.builder(dns).receiver(o.receiver).executor(io.mailsec.spf.ParallelLookups.sharedExecutor()).build().checkMailFrom(o.ip, sender, o.helo);
         }
         List<DmarcInput.Dkim> dkim = new ArrayList<>();
         for (String d : o.dkim) {
@@ -86,7 +86,7 @@ public final class DmarcCommand implements Subcommand {
         }
         DmarcInput input = DmarcInput.builder(FromDomains.parse(from))
                 .spf(spf == null ? "none" : spf.result().word(), spf == null ? null : spf.domain()).dkim(dkim).build();
-        DmarcVerdict v = DmarcEvaluator.builder(dns).mode(o.mode.equals("rfc7489") ? DmarcMode.RFC7489 : DmarcMode.RFC9989)
+        DmarcVerdict v = DmarcEvaluator.builder(dns).executor(io.mailsec.spf.ParallelLookups.sharedExecutor()).mode(o.mode.equals("rfc7489") ? DmarcMode.RFC7489 : DmarcMode.RFC9989)
                 .build().evaluate(input);
 
         if (o.json) {

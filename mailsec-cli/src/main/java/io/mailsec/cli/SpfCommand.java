@@ -42,7 +42,7 @@ public final class SpfCommand implements Subcommand {
         if (o.ip == null || o.helo == null || o.sender == null && !o.heloOnly) {
             throw new UsageException("--ip, --sender and --helo are required\n" + USAGE);
         }
-        SpfEvaluator spf = SpfEvaluator.builder(o.resolver()).receiver(o.receiver).build();
+        SpfEvaluator spf = SpfEvaluator.builder(o.resolver()).receiver(o.receiver).executor(io.mailsec.spf.ParallelLookups.sharedExecutor()).build();
         SpfVerdict v = o.heloOnly ? spf.checkHelo(o.ip, o.helo) : spf.checkMailFrom(o.ip, o.sender, o.helo);
         if (o.json) {
             Map<String, Object> m = new LinkedHashMap<>();

@@ -65,7 +65,8 @@ public class DmarcCheck extends GenericMailet {
             default:
                 throw new MessagingException("invalid parameter mode='" + modeParam + "': expected rfc9989 or rfc7489");
         }
-        DmarcEvaluator.Builder b = DmarcEvaluator.builder(SharedDns.forServers(servers, timeout)).mode(mode);
+        DmarcEvaluator.Builder b = DmarcEvaluator.builder(SharedDns.forServers(servers, timeout)).mode(mode)
+                .executor(MailetParams.bool(this, "parallelLookups", true) ? io.mailsec.spf.ParallelLookups.sharedExecutor() : null);
         String psl = getInitParameter("publicSuffixList");
         if (psl != null && !psl.isBlank()) {
             try {

@@ -27,6 +27,7 @@ public final class DmarcEvaluator {
     private final DmarcMode mode;
     private final PublicSuffixList psl;
     private final DoubleSupplier random;
+    private final java.util.concurrent.Executor executor;
     /** Parsed records by text: a DmarcRecord, or the syntax error message. */
     private final Map<String, Object> parsed = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -35,6 +36,7 @@ public final class DmarcEvaluator {
         this.mode = b.mode;
         this.psl = b.psl != null ? b.psl : b.mode == DmarcMode.RFC7489 ? PublicSuffixList.builtIn() : null;
         this.random = b.random;
+        this.executor = b.executor;
     }
 
     public static Builder builder(DnsResolver dns) {
@@ -119,12 +121,22 @@ public final class DmarcEvaluator {
     private final class Run {
         final DmarcInput input;
         final Map<String, Found> lookups = new HashMap<>();
+        final Map<String, DnsResult<String>> prefetched = new HashMap<>();
 
         Run(DmarcInput input) {
             this.input = input;
         }
 
         DmarcVerdict evaluate(String fromDomain) {
+            if (mode == DmarcMode.RFC9989 && executor != null) {
+                // The tree walk's queries do not depend on each other: send them together (answers are
+                // still consumed in walk order, so the outcome is the same as one by one).
+                List<String> names = walk(fromDomain);
+                List<DnsResult<String>> answers = io.mailsec.spf.ParallelLookups.all(executor, names, n -> dns.txt("_dmarc." + n));
+                for (int i = 0; i < names.size(); i++) {
+                    prefetched.put(names.get(i), answers.get(i));
+                }
+            }
             Found f = discover(fromDomain);
             if (f == null) {
                 return DmarcVerdict.of(DmarcResult.NONE, "no DMARC record for " + fromDomain, fromDomain);
@@ -259,7 +271,10 @@ public final class DmarcEvaluator {
             if (lookups.containsKey(domain)) {
                 return lookups.get(domain);
             }
-            DnsResult<String> r = dns.txt("_dmarc." + domain);
+            DnsResult<String> r = prefetched.remove(domain);
+            if (r == null) {
+                r = dns.txt("_dmarc." + domain);
+            }
             if (r.status().isTemporary()) {
                 throw new TempFail("DNS " + r.detail());
             }
@@ -311,6 +326,7 @@ public final class DmarcEvaluator {
         private DmarcMode mode = DmarcMode.RFC9989;
         private PublicSuffixList psl;
         private DoubleSupplier random = () -> ThreadLocalRandom.current().nextDouble();
+        private java.util.concurrent.Executor executor;
 
         private Builder(DnsResolver dns) {
             this.dns = Objects.requireNonNull(dns, "dns");
@@ -330,6 +346,12 @@ public final class DmarcEvaluator {
         /** Source of uniform [0,1) numbers for pct sampling (tests pin it). */
         public Builder random(DoubleSupplier random) {
             this.random = random;
+            return this;
+        }
+
+        /** Sends the RFC 9989 tree walk's independent queries concurrently on this executor; null = one by one. */
+        public Builder executor(java.util.concurrent.Executor executor) {
+            this.executor = executor;
             return this;
         }
 

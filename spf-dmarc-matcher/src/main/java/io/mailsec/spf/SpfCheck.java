@@ -49,7 +49,8 @@ public class SpfCheck extends GenericMailet {
         String explanation = getInitParameter("defaultExplanation", SpfEvaluator.DEFAULT_EXPLANATION);
         try {
             spf = SpfEvaluator.builder(SharedDns.forServers(servers, timeout)).receiver(receiver)
-                    .defaultExplanation(explanation).build();
+                    .defaultExplanation(explanation)
+                    .executor(MailetParams.bool(this, "parallelLookups", true) ? ParallelLookups.sharedExecutor() : null).build();
         } catch (IllegalArgumentException e) {
             throw new MessagingException("invalid parameter defaultExplanation='" + explanation + "': " + e.getMessage());
         }

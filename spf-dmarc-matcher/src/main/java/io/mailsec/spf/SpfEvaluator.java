@@ -27,6 +27,7 @@ public final class SpfEvaluator {
     private final int lookupLimit;
     private final int voidLimit;
     private final LongSupplier clock;
+    private final java.util.concurrent.Executor executor;
     private final Map<String, Object> parsed = new ConcurrentHashMap<>();
 
     private SpfEvaluator(Builder b) {
@@ -35,6 +36,7 @@ public final class SpfEvaluator {
         this.lookupLimit = b.lookupLimit;
         this.voidLimit = b.voidLimit;
         this.clock = b.clock;
+        this.executor = b.executor;
         try {
             this.defaultExplanation = MacroString.parse(b.defaultExplanation, true);
         } catch (SpfSyntaxException e) {
@@ -334,12 +336,17 @@ public final class SpfEvaluator {
                     if (mx.records().size() > 10) {
                         throw new Abort(SpfResult.PERMERROR, "more than 10 MX records for " + name);
                     }
+                    List<String> hosts = new ArrayList<>();
                     for (MxRecord r : mx.records()) {
                         String host = r.exchange();
-                        if (host.isEmpty() || host.equals(".")) {
-                            continue;
+                        if (!host.isEmpty() && !host.equals(".")) {
+                            hosts.add(host);
                         }
-                        if (matchAddresses(host, m.cidr4, m.cidr6, false)) {
+                    }
+                    // The hosts' address lookups are independent: run them together, evaluate in order.
+                    List<DnsResult<InetAddress>> answers = ParallelLookups.all(executor, hosts, h -> v4 ? dns.a(h) : dns.aaaa(h));
+                    for (DnsResult<InetAddress> r : answers) {
+                        if (matchAddresses(r, m.cidr4, m.cidr6, null)) {
                             return true;
                         }
                     }
@@ -386,13 +393,17 @@ public final class SpfEvaluator {
         }
 
         private boolean matchAddresses(String name, int cidr4, int cidr6, boolean countVoid) {
-            DnsResult<InetAddress> r = v4 ? dns.a(name) : dns.aaaa(name);
+            return matchAddresses(v4 ? dns.a(name) : dns.aaaa(name), cidr4, cidr6, countVoid ? name : null);
+        }
+
+        /** @param voidName the name to count as a void lookup when the answer is empty, or null not to count */
+        private boolean matchAddresses(DnsResult<InetAddress> r, int cidr4, int cidr6, String voidName) {
             if (r.status().isTemporary()) {
                 throw new Abort(SpfResult.TEMPERROR, "DNS " + r.detail());
             }
             if (!r.isOk()) {
-                if (countVoid) {
-                    countVoid(name);
+                if (voidName != null) {
+                    countVoid(voidName);
                 }
                 return false;
             }
@@ -533,6 +544,7 @@ public final class SpfEvaluator {
         private int lookupLimit = 10;
         private int voidLimit = 2;
         private LongSupplier clock = System::currentTimeMillis;
+        private java.util.concurrent.Executor executor;
 
         private Builder(DnsResolver dns) {
             this.dns = java.util.Objects.requireNonNull(dns, "dns");
@@ -562,6 +574,12 @@ public final class SpfEvaluator {
         /** Milliseconds clock for %{t}. */
         public Builder clock(LongSupplier clock) {
             this.clock = clock;
+            return this;
+        }
+
+        /** Runs independent lookups (MX host addresses) concurrently on this executor; null = one by one. */
+        public Builder executor(java.util.concurrent.Executor executor) {
+            this.executor = executor;
             return this;
         }
 

@@ -49,7 +49,8 @@ public class SpfMailHook implements MailHook {
         deferOnTemperror = bool(config, "deferOnTemperror", false);
         rejectSoftfail = bool(config, "rejectSoftfail", false);
         spf = SpfEvaluator.builder(SharedDns.forServers(servers, t))
-                .receiver(config.getString("receiver", SpfCheck.localHostName())).build();
+                .receiver(config.getString("receiver", SpfCheck.localHostName()))
+                .executor(bool(config, "parallelLookups", true) ? ParallelLookups.sharedExecutor() : null).build();
     }
 
     private static boolean bool(Configuration c, String name, boolean def) throws ConfigurationException {
