@@ -44,6 +44,7 @@ class CrossCheckTest {
     static final int SPF_DOMAINS = 40;
 
     static Dnsmasq dns;
+    static String NODE;
     static Path work;
     static DnsResolver resolver;
     static final Map<String, String> spfRecords = new LinkedHashMap<>();
@@ -169,13 +170,13 @@ class CrossCheckTest {
 
     /** mailauth 4.13.3 in a temporary directory (never in the repository); reused between runs of the same machine. */
     static Path mailauth() throws Exception {
-        Peers.requireExecutable("/usr/bin/node", "nodejs");
-        Peers.requireExecutable("/usr/bin/npm", "npm (or nodejs from nodesource)");
+        NODE = Peers.onPath("node", "nodejs");
+        String npm = Peers.onPath("npm", "npm");
         Path dir = Path.of(System.getProperty("java.io.tmpdir"), "mailsec-spfdmarc-mailauth-4.13.3");
         if (!Files.exists(dir.resolve("node_modules/mailauth/package.json"))) {
             Files.createDirectories(dir);
             Files.writeString(dir.resolve("package.json"), "{\"name\":\"mailsec-crosscheck\",\"version\":\"1.0.0\",\"private\":true}");
-            Peers.Result r = Peers.run(List.of("/usr/bin/npm", "install", "--no-audit", "--no-fund", "mailauth@4.13.3"), dir, 300);
+            Peers.Result r = Peers.run(List.of(npm, "install", "--no-audit", "--no-fund", "mailauth@4.13.3"), dir, 300);
             assertThat(r.exit).as("npm install mailauth failed (needs the npm registry): %s %s", r.out, r.err).isZero();
         }
         return dir;
@@ -226,7 +227,7 @@ class CrossCheckTest {
         Path js = work.resolve("mailauth_check.js");
         Files.write(js, CrossCheckTest.class.getResourceAsStream("mailauth_check.js").readAllBytes());
         Files.copy(js, node.resolve("mailauth_check.js"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        Peers.Result r = Peers.run(List.of("/usr/bin/node", node.resolve("mailauth_check.js").toString(), Dnsmasq.ADDRESS,
+        Peers.Result r = Peers.run(List.of(NODE, node.resolve("mailauth_check.js").toString(), Dnsmasq.ADDRESS,
                 casesFile.toString()), node, 300);
         assertThat(r.exit).as("mailauth: %s", r.err).isZero();
         JsonNode theirs = JSON.readTree(r.out);

@@ -25,6 +25,18 @@ public final class Peers {
         }
     }
 
+    /** The absolute path of a program on PATH, or a failure naming the package to install. */
+    public static String onPath(String program, String debianPackage) {
+        for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(File.pathSeparator)) {
+            File f = new File(dir, program);
+            if (f.canExecute()) {
+                return f.getAbsolutePath();
+            }
+        }
+        fail(program + " is not on PATH: install it with 'apt-get install " + debianPackage + "' (or run scripts/install-test-deps.sh)");
+        return null;
+    }
+
     public static void requirePythonModule(String module, String debianPackage) throws Exception {
         requireExecutable(PYTHON, "python3");
         Result r = run(List.of(PYTHON, "-c", "import " + module), null, 30);
