@@ -1,5 +1,6 @@
 package io.mailsec.dmarc;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -8,10 +9,16 @@ import java.util.Map;
 
 import org.apache.mailet.AttributeValue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 /**
  * Reads the DKIM stage's {@code mailsec.dkim.results} attribute. The one place that knows its format,
  * so it is easy to adapt. Accepted shapes:
  * <ul>
+ * <li>what {@code DkimVerify} writes: a String holding a JSON array of objects with {@code domain, selector,
+ * algorithm, result, reason, identity, bodyLengthLimited, testing}; a signature whose key is in testing
+ * mode ({@code testing=true}, RFC 6376 t=y) is not counted as a pass;</li>
  * <li>a collection of strings {@code "domain;selector;algorithm;result;reason"} (fields after result optional);</li>
  * <li>a collection of maps with keys {@code domain} (or {@code d}), {@code selector} (or {@code s}), {@code result};</li>
  * <li>a single such string or map, or a string with one entry per line.</li>
@@ -20,6 +27,7 @@ import org.apache.mailet.AttributeValue;
  */
 public final class DkimResultsAttribute {
     public static final String NAME = "mailsec.dkim.results";
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private DkimResultsAttribute() {
     }
@@ -47,6 +55,8 @@ public final class DkimResultsAttribute {
             if (d != null && r != null) {
                 out.add(new DmarcInput.Dkim(d, s, r));
             }
+        } else if (v instanceof String && ((String) v).trim().startsWith("[")) {
+            addJson(out, (String) v);
         } else if (v instanceof String) {
             for (String line : ((String) v).split("\\r?\\n")) {
                 DmarcInput.Dkim d = parseLine(line);
@@ -54,6 +64,29 @@ public final class DkimResultsAttribute {
                     out.add(d);
                 }
             }
+        }
+    }
+
+    private static void addJson(List<DmarcInput.Dkim> out, String json) {
+        JsonNode root;
+        try {
+            root = JSON.readTree(json);
+        } catch (IOException e) {
+            return; // unreadable: no DKIM result can make DMARC pass
+        }
+        if (root == null || !root.isArray()) {
+            return;
+        }
+        for (JsonNode o : root) {
+            String d = o.path("domain").asText("");
+            String r = o.path("result").asText("");
+            if (d.isEmpty() || r.isEmpty()) {
+                continue;
+            }
+            if (o.path("testing").asBoolean(false) && "pass".equalsIgnoreCase(r)) {
+                r = "neutral"; // RFC 6376 §3.6.1 t=y: not different from unsigned mail
+            }
+            out.add(new DmarcInput.Dkim(d, o.hasNonNull("selector") ? o.get("selector").asText() : null, r));
         }
     }
 

@@ -219,6 +219,30 @@ class DmarcGlueTest {
     }
 
     @Test
+    void dkimVerifyJsonAttribute() throws Exception {
+        String json = "[{\"domain\":\"reject.dmarc.test\",\"selector\":\"brisbane\",\"algorithm\":\"ed25519-sha256\","
+                + "\"result\":\"pass\",\"reason\":\"signature ok\",\"identity\":null,\"bodyLengthLimited\":false,\"testing\":false},"
+                + "{\"domain\":\"other.test\",\"selector\":\"s\",\"algorithm\":\"rsa-sha256\",\"result\":\"fail\","
+                + "\"reason\":\"body hash mismatch\",\"identity\":\"@other.test\",\"bodyLengthLimited\":false,\"testing\":false}]";
+        assertThat(DkimResultsAttribute.parse(AttributeValue.of(json))).extracting(DmarcInput.Dkim::domain, DmarcInput.Dkim::selector,
+                DmarcInput.Dkim::result).containsExactly(org.assertj.core.groups.Tuple.tuple("reject.dmarc.test", "brisbane", "pass"),
+                org.assertj.core.groups.Tuple.tuple("other.test", "s", "fail"));
+        FakeMail m = mail("alice@reject.dmarc.test", "fail", "other.test");
+        m.setAttribute(new Attribute(AttributeName.of(DkimResultsAttribute.NAME), AttributeValue.of(json)));
+        mailet().service(m);
+        assertThat(attr(m, DmarcAttributes.RESULT)).isEqualTo("pass");
+        assertThat(ar(m).get(1)).contains("dkim=pass header.d=reject.dmarc.test header.s=brisbane")
+                .contains("dkim=fail header.d=other.test header.s=s");
+        // RFC 6376 t=y: a pass from a key in testing mode does not count.
+        FakeMail testing = mail("alice@reject.dmarc.test", "fail", "other.test");
+        testing.setAttribute(new Attribute(AttributeName.of(DkimResultsAttribute.NAME), AttributeValue.of(json.replace(
+                "\"testing\":false},", "\"testing\":true},"))));
+        mailet().service(testing);
+        assertThat(attr(testing, DmarcAttributes.RESULT)).isEqualTo("fail");
+        assertThat(DkimResultsAttribute.parse(AttributeValue.of("[not json"))).isEmpty();
+    }
+
+    @Test
     void messageBodyIsUntouched() throws Exception {
         FakeMail m = mail("alice@reject.dmarc.test", "pass", "other.test");
         mailet().service(m);
