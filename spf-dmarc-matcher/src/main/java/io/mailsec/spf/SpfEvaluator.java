@@ -505,6 +505,7 @@ public final class SpfEvaluator {
 
         private String pMacro() {
             if (validatedName == null) {
+                countLookup(); // §4.6.4: the PTR query of %{p} counts against the 10-lookup limit
                 List<String> names;
                 try {
                     names = validatedNames();
