@@ -93,6 +93,9 @@ final class Ip {
 
     /** Parses a client address: a dotted quad or an IPv6 literal; IPv4-mapped IPv6 becomes IPv4. */
     static InetAddress parseClient(String s) {
+        if (s == null) {
+            throw new IllegalArgumentException("no IP address");
+        }
         String v = s.trim();
         if (v.startsWith("[") && v.endsWith("]")) {
             v = v.substring(1, v.length() - 1);

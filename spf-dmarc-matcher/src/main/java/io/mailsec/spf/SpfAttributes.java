@@ -17,6 +17,6 @@ public final class SpfAttributes {
     public static final String IDENTITY = "mailsec.spf.identity";
     /** The HELO identity result, when HELO checking is on. */
     public static final String HELO_RESULT = "mailsec.spf.helo.result";
-    /** Set instead of a result when the check was skipped: "trusted-network" or "authenticated". */
+    /** Set instead of a result when the check was skipped: "trusted-network", "authenticated" or "no-client-address". */
     public static final String SKIPPED = "mailsec.spf.skipped";
 }

@@ -80,6 +80,10 @@ public class SpfCheck extends GenericMailet {
             skip(mail, "trusted-network");
             return;
         }
+        if (ip == null || ip.isBlank()) {
+            skip(mail, "no-client-address"); // mail created inside James (bounces, notifications)
+            return;
+        }
         String helo = helo(mail);
         String sender = mail.getMaybeSender().isNullSender() ? "" : mail.getMaybeSender().asString();
         SpfVerdict v = spf.checkMailFrom(ip, sender, helo);

@@ -82,6 +82,7 @@ class SpfBadInputTest {
     void garbageRequestsGiveResults() {
         Map<String, Object> z = zone("x.test", "v=spf1 -all");
         assertThat(check(z, "not-an-ip", "u@x.test", "h").result()).isEqualTo(SpfResult.PERMERROR);
+        assertThat(check(z, null, "u@x.test", "h").result()).isEqualTo(SpfResult.PERMERROR);
         assertThat(check(z, "192.0.2.1", "no-at-sign", "h").result()).isEqualTo(SpfResult.NONE);
         assertThat(check(z, "192.0.2.1", "u@", "h").result()).isEqualTo(SpfResult.NONE);
         assertThat(check(z, "192.0.2.1", "", "").result()).isEqualTo(SpfResult.NONE);
