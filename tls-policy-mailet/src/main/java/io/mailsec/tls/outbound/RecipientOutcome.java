@@ -22,6 +22,11 @@ public final class RecipientOutcome {
         this.step = step;
     }
 
+    /** A final failure (used when combining the reasons of several attempts). */
+    public static RecipientOutcome permanent(String recipient, String status, String remote, String diagnostic, boolean tlsFailure, String step) {
+        return new RecipientOutcome(recipient, Kind.PERMANENT, status, remote, diagnostic, tlsFailure, step);
+    }
+
     public String recipient() {
         return recipient;
     }
