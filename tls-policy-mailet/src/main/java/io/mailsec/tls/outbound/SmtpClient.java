@@ -38,9 +38,18 @@ public final class SmtpClient implements Closeable {
 
     /** Connects and reads the greeting (returned via {@link #greeting}). */
     public static SmtpClient connect(String host, InetSocketAddress address, int connectTimeoutMs, int readTimeoutMs) throws IOException {
+        return connect(host, address, null, connectTimeoutMs, readTimeoutMs);
+    }
+
+    /** As {@link #connect(String, InetSocketAddress, int, int)}, from the given local address (null: any). */
+    public static SmtpClient connect(String host, InetSocketAddress address, java.net.InetAddress localAddress,
+                                     int connectTimeoutMs, int readTimeoutMs) throws IOException {
         SmtpClient c = new SmtpClient(host);
         Socket s = new Socket();
         try {
+            if (localAddress != null) {
+                s.bind(new InetSocketAddress(localAddress, 0));
+            }
             s.connect(address, connectTimeoutMs);
             s.setSoTimeout(readTimeoutMs);
         } catch (IOException e) {
