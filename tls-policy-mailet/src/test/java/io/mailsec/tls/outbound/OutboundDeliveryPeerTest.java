@@ -176,6 +176,36 @@ class OutboundDeliveryPeerTest {
     }
 
     @Test
+    void encryptBlocksFailedHandshake() throws Exception {
+        Sent s = send("brokentls.tls.test", TlsLevel.ENCRYPT);
+        RecipientOutcome o = s.outcomes.get(0);
+        assertThat(o.tlsFailure()).isTrue();
+        assertThat(o.step()).isEqualTo("handshake");
+        assertThat(s.tracking).singleElement().satisfies(l -> assertThat(l).contains("\"outcome\":\"blocked: TLS unavailable\"", "\"step\":\"handshake\""));
+        assertThat(env.postfix.message(s.token, Duration.ofMillis(300))).isNull();
+    }
+
+    @Test
+    void mayRetriesInPlaintextAfterFailedHandshake() throws Exception {
+        Sent s = send("brokentls.tls.test", TlsLevel.MAY);
+        assertThat(s.outcomes.get(0).kind()).isEqualTo(RecipientOutcome.Kind.DELIVERED);
+        assertThat(s.tracking).hasSize(2);
+        assertThat(s.tracking.get(0)).contains("\"outcome\":\"deferred\"", "\"step\":\"handshake\"");
+        assertThat(s.tracking.get(1)).contains("\"outcome\":\"delivered\"", "\"tls\":false");
+        assertThat(env.postfix.message(s.token, Duration.ofSeconds(10))).isNotNull().contains("(Postfix) with ESMTP id");
+    }
+
+    @Test
+    void connectionRefusedIsTemporaryAndNotTls() {
+        Sent s = send("refused.tls.test", TlsLevel.ENCRYPT);
+        RecipientOutcome o = s.outcomes.get(0);
+        assertThat(o.kind()).isEqualTo(RecipientOutcome.Kind.TEMPORARY);
+        assertThat(o.tlsFailure()).isFalse();
+        assertThat(o.status()).isEqualTo("4.4.1");
+        assertThat(o.step()).isEqualTo("connect");
+    }
+
+    @Test
     void unknownDomainIsPermanentFailure() {
         Sent s = send("nonexistent.tls.test", TlsLevel.MAY);
         assertThat(s.outcomes.get(0).kind()).isEqualTo(RecipientOutcome.Kind.PERMANENT);

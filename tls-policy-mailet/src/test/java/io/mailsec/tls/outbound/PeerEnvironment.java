@@ -24,6 +24,8 @@ import io.mailsec.tls.peers.TestPki;
  * selfsigned.tls.test  mx.selfsigned.tls.test  127.0.4.13  Postfix, self-signed certificate
  * wrongname.tls.test   mx.wrongname.tls.test   127.0.4.14  Postfix, CA certificate for another name
  * expired.tls.test     mx.expired.tls.test     127.0.4.15  Postfix, expired CA certificate
+ * brokentls.tls.test   mx.brokentls.tls.test   127.0.4.17  Postfix offering STARTTLS with only TLS 1.0/1.1 (handshake fails)
+ * refused.tls.test     mx.refused.tls.test     127.0.4.19  nothing listens (connection refused)
  * </pre>
  * DNS: dnsmasq on 127.0.4.53:53.
  */
@@ -63,6 +65,8 @@ public final class PeerEnvironment implements AutoCloseable {
             mx.put("selfsigned.tls.test", new String[] {"mx.selfsigned.tls.test", "127.0.4.13"});
             mx.put("wrongname.tls.test", new String[] {"mx.wrongname.tls.test", "127.0.4.14"});
             mx.put("expired.tls.test", new String[] {"mx.expired.tls.test", "127.0.4.15"});
+            mx.put("brokentls.tls.test", new String[] {"mx.brokentls.tls.test", "127.0.4.17"});
+            mx.put("refused.tls.test", new String[] {"mx.refused.tls.test", "127.0.4.19"});
             Dnsmasq dns = Dnsmasq.start(DNS, dir, "tls.test", mx);
             PostfixPeer postfix = PostfixPeer.start(dir.resolve("postfix"), List.copyOf(mx.keySet()), List.of(
                     new PostfixPeer.Listener("127.0.4.10", null, valid[0], valid[1]),
@@ -70,7 +74,9 @@ public final class PeerEnvironment implements AutoCloseable {
                     new PostfixPeer.Listener("127.0.4.13", null, self[0], self[1]),
                     new PostfixPeer.Listener("127.0.4.14", null, wrong[0], wrong[1]),
                     new PostfixPeer.Listener("127.0.4.15", null, expired[0], expired[1]),
-                    new PostfixPeer.Listener("127.0.4.16", null, strip[0], strip[1])));
+                    new PostfixPeer.Listener("127.0.4.16", null, strip[0], strip[1]),
+                    new PostfixPeer.Listener("127.0.4.17", "-o smtpd_tls_protocols=!TLSv1.2,!TLSv1.3 -o smtpd_tls_mandatory_protocols=!TLSv1.2,!TLSv1.3",
+                            valid[0], valid[1])));
             StripTlsRelay relay = StripTlsRelay.start("127.0.4.12", 25, new InetSocketAddress("127.0.4.16", 25));
             return new PeerEnvironment(dir, ca, postfix, relay, dns);
         } catch (Exception | Error e) {
@@ -82,5 +88,10 @@ public final class PeerEnvironment implements AutoCloseable {
     @Override
     public void close() {
         Peers.closeAll();
+        try (var files = Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (java.io.IOException ignored) {
+            // best effort
+        }
     }
 }
