@@ -158,6 +158,50 @@ class TlsPolicyIT {
     }
 
     @Test
+    void requiredRecipientDomainWithoutStarttlsGets530AtRcptTo() throws Exception {
+        try (SmtpClient c = SmtpClient.connect("localhost", new InetSocketAddress("127.0.0.1", james.smtpPort()),
+                InetAddress.getByName("127.0.4.40"), 5000, 10000)) {
+            c.greeting();
+            c.ehlo("other.example");
+            assertThat(c.mailFrom("x@other.example").code()).isEqualTo(250);
+            assertThat(c.rcptTo("bob@secure.mailsec.test").toString()).isEqualTo("530 5.7.0 Must issue a STARTTLS command first");
+        }
+    }
+
+    @Test
+    void policyFileChangesApplyWithoutRestartAndBrokenFilesAreRejected() throws Exception {
+        Path live = james.workDir().resolve("conf/mailsec-tls.policy");
+        String original = Files.readString(live);
+        try {
+            Files.writeString(live, original.replace("[inbound]\n", "[inbound]\n127.0.4.42              encrypt\n"));
+            assertThat(JamesProcess.await(Duration.ofSeconds(20), () -> mailFromReply("127.0.4.42").startsWith("530"))).isTrue();
+
+            // a broken file is rejected as a whole: the log names file, line and problem; the previous policy stays
+            Files.writeString(live, original.replace("[inbound]\n", "[inbound]\n127.0.4.42              sometimes\n"));
+            // the file is checked when the policy is used (at most every checkInterval): keep using it
+            assertThat(JamesProcess.await(Duration.ofSeconds(20), () -> mailFromReply("127.0.4.42").startsWith("530")
+                    && james.log().contains("event=tls-policy-rejected")))
+                    .as(james.log()).isTrue();
+            assertThat(james.log()).containsPattern("file=\\S+mailsec-tls.policy line=\\d+ problem=\"unknown level 'sometimes'");
+            assertThat(mailFromReply("127.0.4.42")).startsWith("530");
+        } finally {
+            Files.writeString(live, original);
+        }
+        assertThat(JamesProcess.await(Duration.ofSeconds(20), () -> mailFromReply("127.0.4.42").startsWith("250"))).isTrue();
+    }
+
+    private static String mailFromReply(String from) {
+        try (SmtpClient c = SmtpClient.connect("localhost", new InetSocketAddress("127.0.0.1", james.smtpPort()),
+                InetAddress.getByName(from), 5000, 10000)) {
+            c.greeting();
+            c.ehlo("reload.example");
+            return c.mailFrom("x@reload.example").toString();
+        } catch (Exception e) {
+            return e.toString();
+        }
+    }
+
+    @Test
     void requiredCidrWithStarttlsIsAcceptedWithTlsFactsOnTheMail() throws Exception {
         String token = UUID.randomUUID().toString();
         String protocol;

@@ -2,7 +2,6 @@ package io.mailsec.tls.tracking;
 
 import java.util.function.Consumer;
 
-import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -56,9 +55,5 @@ public final class TrackingLog {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    static Logger logger() {
-        return LoggerFactory.getLogger(LOGGER_NAME);
     }
 }

@@ -8,7 +8,6 @@ import java.util.Optional;
 
 import javax.net.ssl.SSLSession;
 
-import org.apache.james.protocols.api.ProtocolSession;
 import org.apache.james.protocols.smtp.SMTPSession;
 
 /** A minimal SMTPSession (dynamic proxy): peer address, TLS state, attachments, user name. */
@@ -45,9 +44,5 @@ final class FakeSmtpSession {
                         default: throw new UnsupportedOperationException(method.getName());
                     }
                 });
-    }
-
-    static ProtocolSession.State transaction() {
-        return ProtocolSession.State.Transaction;
     }
 }
