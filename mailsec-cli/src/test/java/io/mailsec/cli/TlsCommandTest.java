@@ -60,6 +60,13 @@ class TlsCommandTest {
     @AfterAll
     static void stop() {
         TlsPeers.closeAll();
+        if (dir != null) {
+            try (var files = java.nio.file.Files.walk(dir)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            } catch (java.io.IOException ignored) {
+                // best effort
+            }
+        }
     }
 
     private record Run(int code, String out, String err) {

@@ -128,6 +128,13 @@ class TlsPolicyIT {
             james.close();
         }
         Peers.closeAll();
+        if (dir != null) {
+            try (var files = java.nio.file.Files.walk(dir)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            } catch (java.io.IOException ignored) {
+                // best effort
+            }
+        }
     }
 
     // ---------------------------------------------------------------- inbound
