@@ -10,7 +10,7 @@ mvn -B -q -pl tls-policy-mailet dependency:build-classpath -Dmdep.includeScope=t
 CP="tls-policy-mailet/target/test-classes:tls-policy-mailet/target/classes:mailsec-core/target/classes:$(cat "$CP_FILE")"
 rm -f "$CP_FILE"
 OUT=$(mktemp)
-java -cp "$CP" org.openjdk.jmh.Main 'io.mailsec.tls.bench.*' -rf json -rff "$OUT" "$@" | grep -E '^(Benchmark|PolicyLookup|LinearScan)' || true
+java -cp "$CP" org.openjdk.jmh.Main 'io.mailsec.tls.bench.*' -rf json -rff "$OUT" "$@" | grep -E '^(Benchmark|PolicyLookup|LinearScan|InboundHook)' || true
 python3 - "$OUT" <<'PY'
 import json, sys
 res = {r["benchmark"].split(".")[-1]: r["primaryMetric"]["score"] for r in json.load(open(sys.argv[1]))}
@@ -18,6 +18,9 @@ target = 1_000_000
 for name in ("recipientLookup", "peerIpLookup"):
     if name in res:
         print(f"{name}: {res[name]:,.0f} lookups/s   target {target:,}/s   ratio {res[name]/target:.1f}x")
+if "mailAndRcpt" in res:
+    print(f"inbound hook, MAIL FROM + RCPT TO: {res['mailAndRcpt']:,.0f} ns per transaction "
+          f"(a loopback SMTP transaction takes milliseconds: {res['mailAndRcpt']/1e6*100:.4f}% of 1 ms)")
 if "linearScan" in res and "recipientLookup" in res:
     print(f"linear scan over the same 10,000 entries (peer): {res['linearScan']:,.0f} lookups/s   ratio {res['recipientLookup']/res['linearScan']:.0f}x")
 PY

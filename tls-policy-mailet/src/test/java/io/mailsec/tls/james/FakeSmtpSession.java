@@ -11,11 +11,11 @@ import javax.net.ssl.SSLSession;
 import org.apache.james.protocols.smtp.SMTPSession;
 
 /** A minimal SMTPSession (dynamic proxy): peer address, TLS state, attachments, user name. */
-final class FakeSmtpSession {
+public final class FakeSmtpSession {
     private FakeSmtpSession() {
     }
 
-    static SMTPSession of(String peerIp, SSLSession tls, String user) {
+    public static SMTPSession of(String peerIp, SSLSession tls, String user) {
         Map<Object, Object> attachments = new HashMap<>();
         return (SMTPSession) Proxy.newProxyInstance(FakeSmtpSession.class.getClassLoader(), new Class<?>[] {SMTPSession.class},
                 (proxy, method, args) -> {
@@ -35,7 +35,7 @@ final class FakeSmtpSession {
                 });
     }
 
-    static SSLSession ssl(String protocol, String cipher) {
+    public static SSLSession ssl(String protocol, String cipher) {
         return (SSLSession) Proxy.newProxyInstance(FakeSmtpSession.class.getClassLoader(), new Class<?>[] {SSLSession.class},
                 (proxy, method, args) -> {
                     switch (method.getName()) {
