@@ -72,7 +72,8 @@ class TlsPolicyIT {
                     new PostfixPeer.Listener("127.0.4.113", null, self[0], self[1]),
                     new PostfixPeer.Listener("127.0.4.116", null, strip[0], strip[1])));
             relay = StripTlsRelay.start("127.0.4.112", 25, new InetSocketAddress("127.0.4.116", 25));
-            james = JamesProcess.builder("tls").overlay(overlay(ca)).start();
+            // James's dnsservice.xml names dnsmasq; TlsPolicyDelivery takes its servers from there by default
+            james = JamesProcess.builder("tls").overlay(overlay(ca)).dnsServer(DNS).start();
             client = new MailClient(james);
         } catch (Exception | Error e) {
             stop();
@@ -97,7 +98,6 @@ class TlsPolicyIT {
         String mc = Files.readString(conf.resolve("mailetcontainer.xml"));
         String delivery = "<mailet match=\"All\" class=\"io.mailsec.tls.james.TlsPolicyDelivery\">\n"
                 + "                <policyFile>conf/mailsec-tls.policy</policyFile>\n"
-                + "                <dnsServers>" + DNS + "</dnsServers>\n"
                 + "                <trustStore>conf/tls-peers-ca.pem</trustStore>\n"
                 + "                <heloName>mx.mailsec.test</heloName>\n"
                 + "                <onTlsFailure>bounce</onTlsFailure>\n"

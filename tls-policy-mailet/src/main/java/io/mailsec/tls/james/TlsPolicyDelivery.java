@@ -72,12 +72,7 @@ public class TlsPolicyDelivery extends GenericMailet {
         } catch (IllegalArgumentException e) {
             throw new MessagingException(getMailetName() + ": " + e.getMessage());
         }
-        List<String> dnsServers = new ArrayList<>();
-        for (String s : getInitParameter("dnsServers", "").split("[,\\s]+")) {
-            if (!s.isBlank()) {
-                dnsServers.add(s.trim());
-            }
-        }
+        List<String> dnsServers = dnsServers(getInitParameter("dnsServers"));
         Duration dnsTimeout = duration("dnsTimeout", "5s");
         heloName = getInitParameter("heloName", localHostName());
         int port = integer("port", 25, 1, 65535);
@@ -108,8 +103,38 @@ public class TlsPolicyDelivery extends GenericMailet {
         } catch (IllegalArgumentException e) {
             throw new MessagingException(getMailetName() + ": invalid dnsServers '" + getInitParameter("dnsServers") + "': " + e.getMessage());
         }
-        LOG.info("event=tls-delivery-init policy={} onTlsFailure={} maxRetries={} retryDelay={} trustStore={} heloName={}",
-                store.file(), onTls, maxRetries, retryDelay, certificates.trustSource(), heloName);
+        LOG.info("event=tls-delivery-init policy={} onTlsFailure={} maxRetries={} retryDelay={} trustStore={} heloName={} dnsServers={}",
+                store.file(), onTls, maxRetries, retryDelay, certificates.trustSource(), heloName,
+                dnsServers.isEmpty() ? "system" : String.join(",", dnsServers));
+    }
+
+    /**
+     * Explicit servers, or (parameter absent) the {@code <server>} entries of James's own
+     * conf/dnsservice.xml, or (none there) the system resolvers.
+     */
+    static List<String> dnsServers(String param) {
+        List<String> out = new ArrayList<>();
+        if (param != null) {
+            for (String s : param.split("[,\\s]+")) {
+                if (!s.isBlank()) {
+                    out.add(s.trim());
+                }
+            }
+            return out;
+        }
+        Path james = Path.of("conf", "dnsservice.xml");
+        if (java.nio.file.Files.isReadable(james)) {
+            try {
+                java.util.regex.Matcher m = java.util.regex.Pattern.compile("<server>\\s*([^<\\s]+)\\s*</server>")
+                        .matcher(java.nio.file.Files.readString(james));
+                while (m.find()) {
+                    out.add(m.group(1));
+                }
+            } catch (java.io.IOException e) {
+                LOG.warn("event=tls-delivery-dnsservice-unreadable file={} error=\"{}\"", james.toAbsolutePath(), e.getMessage());
+            }
+        }
+        return out;
     }
 
     private Duration duration(String name, String def) throws MessagingException {
