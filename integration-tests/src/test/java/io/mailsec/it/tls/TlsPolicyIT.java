@@ -62,6 +62,7 @@ class TlsPolicyIT {
             mx.put("valid.tls.test", new String[] {"mx.valid.tls.test", "127.0.4.110"});
             mx.put("plain.tls.test", new String[] {"mx.plain.tls.test", "127.0.4.111"});
             mx.put("plain-may.tls.test", new String[] {"mx.plain-may.tls.test", "127.0.4.111"});
+            mx.put("retry.tls.test", new String[] {"mx.retry.tls.test", "127.0.4.111"});
             mx.put("strip.tls.test", new String[] {"mx.strip.tls.test", "127.0.4.112"});
             mx.put("selfsigned.tls.test", new String[] {"mx.selfsigned.tls.test", "127.0.4.113"});
             mx.put("verify-self.tls.test", new String[] {"mx.verify-self.tls.test", "127.0.4.113"});
@@ -103,8 +104,15 @@ class TlsPolicyIT {
                 + "                <onTlsFailure>bounce</onTlsFailure>\n"
                 + "                <connectTimeout>10s</connectTimeout>\n"
                 + "            </mailet>";
+        // retry.tls.test goes to a processor whose TlsPolicyDelivery retries TLS failures before the DSN
+        String retrying = "<mailet match=\"HostIs=retry.tls.test\" class=\"ToProcessor\">\n"
+                + "                <processor>relay-retry</processor>\n            </mailet>\n            " + delivery;
         String replaced = Pattern.compile("<mailet match=\"All\" class=\"RemoteDelivery\">.*?</mailet>", Pattern.DOTALL)
-                .matcher(mc).replaceFirst(java.util.regex.Matcher.quoteReplacement(delivery));
+                .matcher(mc).replaceFirst(java.util.regex.Matcher.quoteReplacement(retrying));
+        replaced = replaced.replace("</processors>", "    <processor state=\"relay-retry\" enableJmx=\"false\">\n            "
+                + delivery.replace("<onTlsFailure>bounce</onTlsFailure>", "<onTlsFailure>retry</onTlsFailure>\n"
+                        + "                <maxRetries>1</maxRetries>\n                <retryDelay>2s</retryDelay>")
+                + "\n        </processor>\n    </processors>");
         assertThat(replaced).as("RemoteDelivery replaced").isNotEqualTo(mc);
         String facts = "<mailet match=\"io.mailsec.tls.james.ReceivedOverTls\" class=\"MailAttributesToMimeHeaders\">\n"
                 + "                <simplemapping>mailsec.tls.protocol;X-Test-Tls-Protocol</simplemapping>\n"
@@ -291,6 +299,25 @@ class TlsPolicyIT {
         assertThat(tracking).anyMatch(l -> l.contains("\"peerHost\":\"mx.verify-self.tls.test\"") && l.contains("\"certificate\":\"untrusted\"")
                 && l.contains("\"step\":\"certificate\""));
         assertThat(tracking).anyMatch(l -> l.contains("\"outcome\":\"bounced\"") && l.contains("5.7.10"));
+    }
+
+    @Test
+    void retryModeRetriesInJamesThenBouncesWithTheTlsReason() throws Exception {
+        String token = UUID.randomUUID().toString();
+        MimeMessage m = client.newMessage(client.submissionSession(), james.demoUser(), "ron@retry.tls.test",
+                "retry " + token, "body " + token);
+        String messageId = m.getMessageID();
+        client.submit(m, james.demoUser(), james.demoPassword());
+        assertThat(JamesProcess.await(Duration.ofSeconds(60), () -> findDsn(token) != null)).as(james.log()).isTrue();
+        String dsn = raw(findDsn(token));
+        assertThat(dsn).contains("Final-Recipient: rfc822; ron@retry.tls.test", "Status: 5.7.10", "TLS unavailable",
+                "failed step: starttls", "mx.retry.tls.test [127.0.4.111]");
+        List<String> attempts = james.logFile("tls-tracking.jsonl").lines()
+                .filter(l -> l.contains(messageId) && l.contains("\"peerHost\":\"mx.retry.tls.test\"")).toList();
+        assertThat(attempts).hasSize(2);
+        assertThat(attempts.get(0)).contains("\"attempt\":1", "\"outcome\":\"blocked: TLS unavailable\"");
+        assertThat(attempts.get(1)).contains("\"attempt\":2", "\"outcome\":\"blocked: TLS unavailable\"");
+        assertThat(james.log()).contains("event=tls-delivery-retry");
     }
 
     // ---------------------------------------------------------------- helpers
