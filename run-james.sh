@@ -87,21 +87,7 @@ fi
 
 # 3. TLS material: a test CA and a server certificate for this host, made once.
 TLS="$WORK/conf/tls"
-if [ ! -s "$TLS/server.key" ] || [ ! -s "$TLS/server.crt" ]; then
-  log "creating a test CA and a server certificate in $TLS"
-  openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj "/CN=mailsec test CA" \
-    -keyout "$TLS/ca.key" -out "$TLS/ca.crt" 2>/dev/null
-  openssl req -newkey rsa:2048 -nodes -subj "/CN=localhost" -keyout "$TLS/server-pkcs8.key" \
-    -out "$TLS/server.csr" 2>/dev/null
-  printf 'subjectAltName=DNS:localhost,DNS:%s,DNS:mail.%s,IP:127.0.0.1,IP:%s\nextendedKeyUsage=serverAuth\n' \
-    "$(hostname -f 2>/dev/null || hostname)" "$DEMO_DOMAIN" "$BIND" > "$TLS/server.ext"
-  openssl x509 -req -in "$TLS/server.csr" -CA "$TLS/ca.crt" -CAkey "$TLS/ca.key" -CAcreateserial \
-    -days 825 -extfile "$TLS/server.ext" -out "$TLS/server-leaf.crt" 2>/dev/null
-  # James reads PKCS#1 or PKCS#8; the chain file holds leaf then CA.
-  openssl rsa -in "$TLS/server-pkcs8.key" -traditional -out "$TLS/server.key" 2>/dev/null
-  cat "$TLS/server-leaf.crt" "$TLS/ca.crt" > "$TLS/server.crt"
-  chmod 600 "$TLS/"*.key
-fi
+"$ROOT/james-conf/bin/make-test-tls.sh" "$TLS" "mail.$DEMO_DOMAIN" "$BIND"
 
 # 4. Start James.
 cd "$WORK"

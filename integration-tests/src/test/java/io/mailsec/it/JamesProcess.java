@@ -202,6 +202,13 @@ public final class JamesProcess implements AutoCloseable {
         }
     }
 
+    /** The James JVM (a child of run-james.sh), for CPU and memory readings. */
+    public ProcessHandle jamesJvm() {
+        return process.descendants()
+                .filter(h -> h.info().commandLine().map(c -> c.contains("MemoryJamesServerMain")).orElse(false))
+                .findFirst().orElseThrow(() -> new IllegalStateException("James JVM not found"));
+    }
+
     /** Calls WebAdmin; returns status and body. */
     public HttpResult webadmin(String method, String path, String jsonBody) {
         try {
