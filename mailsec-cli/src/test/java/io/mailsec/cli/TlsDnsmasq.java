@@ -24,6 +24,10 @@ public final class TlsDnsmasq implements AutoCloseable {
     /** @param mx domain -> (mx host name, ipv4) */
     public static TlsDnsmasq start(String address, Path workDir, String localZone, Map<String, String[]> mx) throws Exception {
         TlsPeers.requireBinary("dnsmasq", "dnsmasq-base");
+        if (bound(address)) {
+            throw new IllegalStateException(address + ":53/udp is already in use (a dnsmasq left over from an interrupted run? "
+                    + "find it with `ss -lunp | grep " + address + ":53`)");
+        }
         List<String> cmd = new ArrayList<>(List.of("dnsmasq", "--keep-in-foreground", "--conf-file=/dev/null", "--port=53",
                 "--listen-address=" + address, "--bind-interfaces", "--no-resolv", "--no-hosts", "--log-facility=-",
                 "--pid-file=" + workDir.resolve("dnsmasq.pid"), "--local=/" + localZone + "/"));

@@ -102,6 +102,14 @@ public final class PostfixPeer implements AutoCloseable {
                 "smtpd_tls_received_header = yes",
                 "");
         Files.writeString(dir.resolve("etc/main.cf"), main);
+        for (Listener l : listeners) {
+            try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
+                probe.bind(new InetSocketAddress(l.address, 25));
+            } catch (IOException e) {
+                throw new IllegalStateException(l.address + ":25 is already in use (a postfix left over from an interrupted run? "
+                        + "find it with `ss -ltnp | grep " + l.address + ":25` and stop it with `postfix -c <its etc dir> stop`)");
+            }
+        }
         StringBuilder master = new StringBuilder();
         List<String> addrs = new ArrayList<>();
         for (Listener l : listeners) {
