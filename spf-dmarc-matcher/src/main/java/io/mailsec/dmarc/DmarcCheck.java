@@ -23,7 +23,7 @@ import io.mailsec.core.authres.AuthResult;
 import io.mailsec.core.authres.AuthResultsHeader;
 import io.mailsec.spf.MailetParams;
 import io.mailsec.spf.NetworkList;
-import io.mailsec.spf.SharedDns;
+import io.mailsec.core.dns.SharedDns;
 import io.mailsec.spf.SpfAttributes;
 
 /**

@@ -1,5 +1,6 @@
 package io.mailsec.spf;
 
+import io.mailsec.core.dns.SharedDns;
 import java.net.InetAddress;
 import java.util.Optional;
 

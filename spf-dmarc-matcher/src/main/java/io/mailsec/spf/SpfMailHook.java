@@ -1,5 +1,6 @@
 package io.mailsec.spf;
 
+import io.mailsec.core.dns.SharedDns;
 import java.net.InetSocketAddress;
 
 import org.apache.commons.configuration2.Configuration;

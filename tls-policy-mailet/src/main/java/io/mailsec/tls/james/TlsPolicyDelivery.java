@@ -108,33 +108,9 @@ public class TlsPolicyDelivery extends GenericMailet {
                 dnsServers.isEmpty() ? "system" : String.join(",", dnsServers));
     }
 
-    /**
-     * Explicit servers, or (parameter absent) the {@code <server>} entries of James's own
-     * conf/dnsservice.xml, or (none there) the system resolvers.
-     */
+    /** Explicit servers, else James's conf/dnsservice.xml servers, else the system resolvers. */
     static List<String> dnsServers(String param) {
-        List<String> out = new ArrayList<>();
-        if (param != null) {
-            for (String s : param.split("[,\\s]+")) {
-                if (!s.isBlank()) {
-                    out.add(s.trim());
-                }
-            }
-            return out;
-        }
-        Path james = Path.of("conf", "dnsservice.xml");
-        if (java.nio.file.Files.isReadable(james)) {
-            try {
-                java.util.regex.Matcher m = java.util.regex.Pattern.compile("<server>\\s*([^<\\s]+)\\s*</server>")
-                        .matcher(java.nio.file.Files.readString(james));
-                while (m.find()) {
-                    out.add(m.group(1));
-                }
-            } catch (java.io.IOException e) {
-                LOG.warn("event=tls-delivery-dnsservice-unreadable file={} error=\"{}\"", james.toAbsolutePath(), e.getMessage());
-            }
-        }
-        return out;
+        return io.mailsec.core.dns.SharedDns.configuredServers(param);
     }
 
     private Duration duration(String name, String def) throws MessagingException {
