@@ -37,87 +37,158 @@ public final class BodyHasher extends OutputStream {
 
     @Override
     public void write(int b) {
-        byte[] one = {(byte) b};
-        write(one, 0, 1);
+        write(new byte[] {(byte) b}, 0, 1);
     }
 
+    private static final byte CONTENT = 0;
+    private static final byte WSP = 1;
+    private static final byte CR = 2;
+    private static final byte LF = 3;
+    private static final byte[] SIMPLE_CLASS = new byte[256];
+    private static final byte[] RELAXED_CLASS = new byte[256];
+    private static final byte[] CR_BYTE = {'\r'};
+
+    static {
+        SIMPLE_CLASS['\r'] = CR;
+        SIMPLE_CLASS['\n'] = LF;
+        RELAXED_CLASS['\r'] = CR;
+        RELAXED_CLASS['\n'] = LF;
+        RELAXED_CLASS[' '] = WSP;
+        RELAXED_CLASS['\t'] = WSP;
+    }
+
+    /**
+     * One pass over the chunk. Input bytes whose canonical form is themselves go to the digest as
+     * spans (one update per span, not per word); a span is cut only where the output differs from the
+     * input: collapsed or trailing whitespace, deferred empty lines, bare LF or CR.
+     */
     @Override
     public void write(byte[] b, int off, int len) {
         final int end = off + len;
-        int i = off;
-        while (i < end) {
-            byte c = b[i];
-            if (pendingCr) {
-                pendingCr = false;
-                if (c == '\n') {
-                    endOfLine();
-                    i++;
-                    continue;
-                }
-                content(new byte[] {'\r'}, 0, 1);
-            }
-            if (c == '\r') {
-                pendingCr = true;
-                i++;
-            } else if (c == '\n') {
-                endOfLine();
-                i++;
-            } else if (relaxed && (c == ' ' || c == '\t')) {
-                pendingSpace = true;
-                i++;
-            } else {
-                int j = i + 1;
-                if (relaxed) {
-                    while (j < end) {
-                        byte d = b[j];
-                        if (d == '\r' || d == '\n' || d == ' ' || d == '\t') {
-                            break;
-                        }
-                        j++;
+        final byte[] cls = relaxed ? RELAXED_CLASS : SIMPLE_CLASS;
+        boolean cr = pendingCr;
+        boolean space = pendingSpace;
+        boolean content = lineHasContent;
+        long empty = pendingEmptyLines;
+        int crAt = -2;
+        int singleSpaceAt = -2;
+        int span = -1;
+        for (int i = off; i < end; i++) {
+            byte k = cls[b[i] & 0xff];
+            if (k == CONTENT) {
+                if (cr || space || empty > 0) {
+                    if (span >= 0) {
+                        emit(b, span, i - span);
+                        span = -1;
                     }
+                    if (cr) {
+                        // a bare CR is line content
+                        cr = false;
+                        empty = flushEmpty(empty);
+                        if (space) {
+                            emit(SP, 0, 1);
+                            space = false;
+                        }
+                        emit(CR_BYTE, 0, 1);
+                        content = true;
+                    }
+                    empty = flushEmpty(empty);
+                    if (space) {
+                        space = false;
+                        if (singleSpaceAt == i - 1) {
+                            span = i - 1; // the single input SP is the canonical SP
+                        } else {
+                            emit(SP, 0, 1);
+                        }
+                    }
+                }
+                if (span < 0) {
+                    span = i;
+                }
+                content = true;
+            } else if (k == WSP) {
+                if (span >= 0) {
+                    emit(b, span, i - span);
+                    span = -1;
+                }
+                if (cr) {
+                    cr = false;
+                    empty = flushEmpty(empty);
+                    if (space) {
+                        emit(SP, 0, 1);
+                        space = false;
+                    }
+                    emit(CR_BYTE, 0, 1);
+                    content = true;
+                }
+                if (space) {
+                    singleSpaceAt = -2;
                 } else {
-                    while (j < end) {
-                        byte d = b[j];
-                        if (d == '\r' || d == '\n') {
-                            break;
-                        }
-                        j++;
-                    }
+                    space = true;
+                    singleSpaceAt = b[i] == ' ' ? i : -2;
                 }
-                content(b, i, j - i);
-                i = j;
+            } else if (k == CR) {
+                if (span >= 0) {
+                    emit(b, span, i - span);
+                    span = -1;
+                }
+                if (cr) {
+                    // the previous CR was bare
+                    empty = flushEmpty(empty);
+                    if (space) {
+                        emit(SP, 0, 1);
+                        space = false;
+                    }
+                    emit(CR_BYTE, 0, 1);
+                    content = true;
+                }
+                cr = true;
+                crAt = i;
+            } else {
+                if (span >= 0) {
+                    emit(b, span, i - span);
+                    span = -1;
+                }
+                boolean crlfHere = cr && crAt == i - 1;
+                cr = false;
+                space = false;
+                if (content) {
+                    if (crlfHere) {
+                        span = i - 1; // the input CRLF is the canonical line end
+                    } else {
+                        emit(CRLF, 0, 2);
+                    }
+                    content = false;
+                } else {
+                    empty++;
+                }
             }
         }
+        if (span >= 0) {
+            emit(b, span, end - span);
+        }
+        pendingCr = cr;
+        pendingSpace = space;
+        lineHasContent = content;
+        pendingEmptyLines = empty;
     }
 
-    private void content(byte[] b, int off, int len) {
-        if (pendingEmptyLines > 0) {
-            for (long k = 0; k < pendingEmptyLines; k++) {
-                emit(CRLF, 0, 2);
-            }
-            pendingEmptyLines = 0;
+    private long flushEmpty(long empty) {
+        for (long k = 0; k < empty; k++) {
+            emit(CRLF, 0, 2);
         }
+        return 0;
+    }
+
+    /** Content at the end of the body (a trailing bare CR). */
+    private void content(byte[] b, int off, int len) {
+        pendingEmptyLines = flushEmpty(pendingEmptyLines);
         if (pendingSpace) {
-            if (lineHasContent) {
-                emit(SP, 0, 1);
-            } else {
-                // relaxed: WSP at the start of a line is reduced to one SP, not removed
-                emit(SP, 0, 1);
-            }
+            emit(SP, 0, 1);
             pendingSpace = false;
         }
         emit(b, off, len);
         lineHasContent = true;
-    }
-
-    private void endOfLine() {
-        pendingSpace = false;
-        if (lineHasContent) {
-            emit(CRLF, 0, 2);
-            lineHasContent = false;
-        } else {
-            pendingEmptyLines++;
-        }
     }
 
     private void emit(byte[] b, int off, int len) {

@@ -68,6 +68,42 @@ class BodyHasherTest {
         }
     }
 
+    /** RFC 6376 §3.4.3/§3.4.4 written the obvious way: split lines, rewrite, join. */
+    static String reference(Canonicalization c, String body) {
+        java.util.List<String> lines = new java.util.ArrayList<>(java.util.Arrays.asList(body.split("\r\n|\n", -1)));
+        if (lines.get(lines.size() - 1).isEmpty()) {
+            lines.remove(lines.size() - 1); // text ended with a line end
+        }
+        if (c == Canonicalization.RELAXED) {
+            lines.replaceAll(l -> l.replaceAll("[ \t]+", " ").replaceAll(" \\z", ""));
+        }
+        while (!lines.isEmpty() && lines.get(lines.size() - 1).isEmpty()) {
+            lines.remove(lines.size() - 1);
+        }
+        if (lines.isEmpty()) {
+            return c == Canonicalization.SIMPLE ? "\r\n" : "";
+        }
+        return String.join("\r\n", lines) + "\r\n";
+    }
+
+    @Test
+    void randomBodies_matchTheNaiveReference() {
+        Random rnd = new Random(7);
+        String alphabet = "ab  \t\r\n\n";
+        for (int i = 0; i < 3000; i++) {
+            StringBuilder sb = new StringBuilder();
+            int n = rnd.nextInt(60);
+            for (int j = 0; j < n; j++) {
+                sb.append(alphabet.charAt(rnd.nextInt(alphabet.length())));
+            }
+            String body = sb.toString();
+            for (Canonicalization c : Canonicalization.values()) {
+                assertThat(c(c, body)).as(c + " " + body.replace("\r", "\\r").replace("\n", "\\n").replace("\t", "\\t"))
+                        .isEqualTo(reference(c, body));
+            }
+        }
+    }
+
     @Test
     void bodyLimit_hashesOnlyThePrefix_butCountsAll() throws Exception {
         BodyHasher h = new BodyHasher(Canonicalization.SIMPLE, MessageDigest.getInstance("SHA-256"), 3);
