@@ -31,5 +31,11 @@ line("sign RSA-2048, 4 KB (vs raw JDK SHA256withRSA)", f("signRsa2048_4k_mailsec
 line("sign RSA-2048, 4 KB (vs jDKIM)", f("signRsa2048_4k_mailsec"), f("signRsa2048_4k_jdkim"), "jDKIM 0.3", "-", True)
 print(f"{'sign Ed25519, 4 KB':44} {f('signEd25519_4k_mailsec'):10.0f} {'-':>10} {'-':>7}  >= 20000/s -> {'OK' if f('signEd25519_4k_mailsec') >= 20000 else 'MISSED'}  (jDKIM has no Ed25519)")
 print(f"{'verify Ed25519, 4 KB':44} {f('verifyEd25519_4k_mailsec'):10.0f} {'-':>10} {'-':>7}  >= 10000/s -> {'OK' if f('verifyEd25519_4k_mailsec') >= 10000 else 'MISSED'}")
+print()
+print("floors (raw primitives, same run) and our share of them:")
+for ours_n, raw_n, label in [("verifyRsa2048_4k_mailsec", "verifyRsa2048_jdkRaw", "RSA-2048 verify 4 KB vs raw JDK verify"),
+                             ("signEd25519_4k_mailsec", "signEd25519_bcRaw", "Ed25519 sign 4 KB vs raw BC sign"),
+                             ("verifyEd25519_4k_mailsec", "verifyEd25519_bcRaw", "Ed25519 verify 4 KB vs raw BC verify")]:
+    print(f"{label:44} {f(ours_n):10.0f} {f(raw_n):10.0f} {f(ours_n)/f(raw_n):6.2f}x")
 print(f"{'relaxed body c14n + SHA-256, 1 MB (floor)':44} {f('canonicalizeRelaxedBody_1m'):10.0f}")
 PY

@@ -18,6 +18,8 @@ public final class BodyHasher extends OutputStream {
     private final MessageDigest digest;
     private final long limit;
     private long length;
+    private final byte[] stage = new byte[8192];
+    private int staged;
     private long pendingEmptyLines;
     private boolean pendingCr;
     private boolean pendingSpace;
@@ -106,6 +108,8 @@ public final class BodyHasher extends OutputStream {
                     span = i;
                 }
                 content = true;
+                // the rest of the run of ordinary bytes needs no decision: skip over it in a tight loop
+                i = scan(b, i + 1, end, cls) - 1;
             } else if (k == WSP) {
                 if (span >= 0) {
                     emit(b, span, i - span);
@@ -173,6 +177,27 @@ public final class BodyHasher extends OutputStream {
         pendingEmptyLines = empty;
     }
 
+    /**
+     * From {@code j}, skips bytes that are already canonical inside a content run: ordinary bytes,
+     * a single SP between two ordinary bytes, and CRLF between two ordinary bytes (the line had
+     * content, the next starts with content: nothing to defer). Returns the first index to decide on.
+     */
+    private static int scan(byte[] b, int j, int end, byte[] cls) {
+        while (j < end) {
+            byte c = b[j];
+            if (cls[c & 0xff] == CONTENT) {
+                j++;
+            } else if (c == ' ' && j + 1 < end && cls[b[j + 1] & 0xff] == CONTENT) {
+                j += 2;
+            } else if (c == '\r' && j + 2 < end && b[j + 1] == '\n' && cls[b[j + 2] & 0xff] == CONTENT) {
+                j += 3;
+            } else {
+                return j;
+            }
+        }
+        return j;
+    }
+
     private long flushEmpty(long empty) {
         for (long k = 0; k < empty; k++) {
             emit(CRLF, 0, 2);
@@ -191,14 +216,33 @@ public final class BodyHasher extends OutputStream {
         lineHasContent = true;
     }
 
+    /** Canonical output: staged in a small buffer so short spans do not each cost a digest call. */
     private void emit(byte[] b, int off, int len) {
-        if (limit >= 0 && length < limit) {
-            long room = limit - length;
-            digest.update(b, off, (int) Math.min(room, len));
-        } else if (limit < 0) {
-            digest.update(b, off, len);
+        int n = len;
+        if (limit >= 0) {
+            n = (int) Math.max(0, Math.min(len, limit - length));
         }
         length += len;
+        if (n == 0) {
+            return;
+        }
+        if (n > 1024) {
+            flushStage();
+            digest.update(b, off, n);
+            return;
+        }
+        if (staged + n > stage.length) {
+            flushStage();
+        }
+        System.arraycopy(b, off, stage, staged, n);
+        staged += n;
+    }
+
+    private void flushStage() {
+        if (staged > 0) {
+            digest.update(stage, 0, staged);
+            staged = 0;
+        }
     }
 
     /** Ends the body (adds the final CRLF rules) and returns the digest. Idempotent. */
@@ -218,6 +262,7 @@ public final class BodyHasher extends OutputStream {
                 // simple: an empty body is a single CRLF
                 emit(CRLF, 0, 2);
             }
+            flushStage();
             result = digest.digest();
         }
         return result.clone();

@@ -54,6 +54,12 @@ public class DkimBench {
     List<SignSpec> rsaSpec;
     List<SignSpec> edSpec;
     byte[] rsaCanonicalHeaders;
+    java.security.PublicKey rsaPublic;
+    byte[] rawRsaSig;
+    byte[] edSeed;
+    byte[] edPublic;
+    byte[] hash32;
+    byte[] rawEdSig;
 
     static byte[] message(int size) {
         StringBuilder sb = new StringBuilder();
@@ -75,6 +81,14 @@ public class DkimBench {
         return out;
     }
 
+    public byte[] msg4k() {
+        return msg4k;
+    }
+
+    public byte[] msg1m() {
+        return msg1m;
+    }
+
     @Setup
     public void setup() throws Exception {
         rsa = DkimKeys.generate(SigningKey.Type.RSA, 2048, "bench-rsa");
@@ -92,6 +106,19 @@ public class DkimBench {
         jdkimSigner = new DKIMSigner("v=1; a=rsa-sha256; c=relaxed/relaxed; d=" + DOMAIN
                 + "; s=rsa; h=from:to:subject:date:message-id:mime-version:content-type:from; bh=; b=;", rsa.rsaKey());
         rsaCanonicalHeaders = java.util.Arrays.copyOf(msg4k, 420);
+        java.security.interfaces.RSAPrivateCrtKey crt = (java.security.interfaces.RSAPrivateCrtKey) rsa.rsaKey();
+        rsaPublic = java.security.KeyFactory.getInstance("RSA").generatePublic(
+                new java.security.spec.RSAPublicKeySpec(crt.getModulus(), crt.getPublicExponent()));
+        Signature rs = Signature.getInstance("SHA256withRSA");
+        rs.initSign(rsa.rsaKey());
+        rs.update(rsaCanonicalHeaders);
+        rawRsaSig = rs.sign();
+        edSeed = new byte[32];
+        new java.security.SecureRandom().nextBytes(edSeed);
+        edPublic = new byte[32];
+        org.bouncycastle.math.ec.rfc8032.Ed25519.generatePublicKey(edSeed, 0, edPublic, 0);
+        hash32 = java.security.MessageDigest.getInstance("SHA-256").digest(msg4k);
+        rawEdSig = signEd25519_bcRaw();
         // sanity: every path verifies
         for (byte[] m : List.of(rsaSigned4k, rsaSigned1m, edSigned4k)) {
             List<DkimResult> r = ours.verify(m);
@@ -162,6 +189,29 @@ public class DkimBench {
     @Benchmark
     public Object verifyEd25519_4k_mailsec() throws Exception {
         return ours.verify(edSigned4k);
+    }
+
+    /** Floor: one raw JDK SHA256withRSA verification of a header-block-sized input. */
+    @Benchmark
+    public boolean verifyRsa2048_jdkRaw() throws Exception {
+        Signature s = Signature.getInstance("SHA256withRSA");
+        s.initVerify(rsaPublic);
+        s.update(rsaCanonicalHeaders);
+        return s.verify(rawRsaSig);
+    }
+
+    /** Floor: Bouncy Castle Ed25519 sign of a 32-byte hash (what ed25519-sha256 signs). */
+    @Benchmark
+    public byte[] signEd25519_bcRaw() {
+        byte[] sig = new byte[64];
+        org.bouncycastle.math.ec.rfc8032.Ed25519.sign(edSeed, 0, edPublic, 0, hash32, 0, 32, sig, 0);
+        return sig;
+    }
+
+    /** Floor: Bouncy Castle Ed25519 verify of a 32-byte hash. */
+    @Benchmark
+    public boolean verifyEd25519_bcRaw() {
+        return org.bouncycastle.math.ec.rfc8032.Ed25519.verify(rawEdSig, 0, edPublic, 0, hash32, 0, 32);
     }
 
     /** Relaxed body canonicalization + SHA-256 of 1 MB alone: the floor under the 1 MB verify. */
