@@ -49,6 +49,8 @@ public final class BodyHasher extends OutputStream {
     private static final byte[] SIMPLE_CLASS = new byte[256];
     private static final byte[] RELAXED_CLASS = new byte[256];
     private static final byte[] CR_BYTE = {'\r'};
+    private static final java.lang.invoke.VarHandle LONG =
+            java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
 
     static {
         SIMPLE_CLASS['\r'] = CR;
@@ -109,7 +111,7 @@ public final class BodyHasher extends OutputStream {
                 }
                 content = true;
                 // the rest of the run of ordinary bytes needs no decision: skip over it in a tight loop
-                i = scan(b, i + 1, end, cls) - 1;
+                i = scan(b, i + 1, end, cls, relaxed) - 1;
             } else if (k == WSP) {
                 if (span >= 0) {
                     emit(b, span, i - span);
@@ -182,8 +184,25 @@ public final class BodyHasher extends OutputStream {
      * a single SP between two ordinary bytes, and CRLF between two ordinary bytes (the line had
      * content, the next starts with content: nothing to defer). Returns the first index to decide on.
      */
-    private static int scan(byte[] b, int j, int end, byte[] cls) {
+    private static int scan(byte[] b, int j, int end, byte[] cls, boolean relaxed) {
         while (j < end) {
+            if (j + 8 <= end) {
+                // 8 bytes at a time: no byte below 0x0E (TAB, LF, CR) and, for relaxed, no two adjacent
+                // spaces and no space in the last byte (it may precede WSP or a line end) -> all canonical
+                long x = (long) LONG.get(b, j);
+                if (((x - 0x0E0E0E0E0E0E0E0EL) & ~x & 0x8080808080808080L) == 0) {
+                    if (!relaxed) {
+                        j += 8;
+                        continue;
+                    }
+                    long v = x ^ 0x2020202020202020L;
+                    long spaces = ~(((v & 0x7F7F7F7F7F7F7F7FL) + 0x7F7F7F7F7F7F7F7FL) | v | 0x7F7F7F7F7F7F7F7FL);
+                    if ((spaces & (spaces >>> 8)) == 0 && spaces >= 0) {
+                        j += 8;
+                        continue;
+                    }
+                }
+            }
             byte c = b[j];
             if (cls[c & 0xff] == CONTENT) {
                 j++;
