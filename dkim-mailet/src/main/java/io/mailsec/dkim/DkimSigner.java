@@ -1,6 +1,5 @@
 package io.mailsec.dkim;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -35,7 +34,9 @@ public final class DkimSigner {
     }
 
     public static List<String> sign(byte[] message, List<SignSpec> specs) throws IOException, DkimException {
-        return sign(new ByteArrayInputStream(message), specs);
+        Session s = new Session(specs);
+        s.write(message, 0, message.length);
+        return s.signatures();
     }
 
     /** A sink for one message: write it, then call {@link #signatures()}. */

@@ -3,7 +3,6 @@ package io.mailsec.dkim;
 import io.mailsec.core.dns.DnsResolver;
 import io.mailsec.core.dns.DnsResult;
 import io.mailsec.core.dns.DnsStatus;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -88,7 +87,9 @@ public final class DkimVerifier {
     }
 
     public List<DkimResult> verify(byte[] message) throws IOException {
-        return verify(new ByteArrayInputStream(message));
+        Session s = newSession();
+        s.write(message, 0, message.length);
+        return s.results();
     }
 
     public List<DkimResult> verify(InputStream message) throws IOException {
