@@ -1,0 +1,167 @@
+package io.mailsec.dkim.mailet;
+
+import io.mailsec.core.authres.AuthResult;
+import io.mailsec.core.authres.AuthResultsHeader;
+import io.mailsec.core.dns.DnsResolver;
+import io.mailsec.core.dns.DnsjavaResolver;
+import io.mailsec.dkim.DkimResult;
+import io.mailsec.dkim.DkimResultsJson;
+import io.mailsec.dkim.DkimVerifier;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Collectors;
+import javax.mail.MessagingException;
+import javax.mail.internet.MimeMessage;
+import org.apache.mailet.Attribute;
+import org.apache.mailet.AttributeName;
+import org.apache.mailet.AttributeValue;
+import org.apache.mailet.Mail;
+import org.apache.mailet.base.GenericMailet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Verifies every DKIM-Signature of the mail (up to {@code maxSignatures}), records the results in
+ * the Mail attribute {@value #ATTRIBUTE} (a JSON string, see {@link DkimResultsJson}) and, unless
+ * {@code addHeader=false}, prepends an Authentication-Results header for {@code authservId} after
+ * removing incoming ones that claim that authserv-id.
+ */
+public class DkimVerify extends GenericMailet {
+    public static final String ATTRIBUTE = "mailsec.dkim.results";
+    private static final Logger LOG = LoggerFactory.getLogger(DkimVerify.class);
+
+    private DnsResolver dns;
+    private DkimVerifier verifier;
+    private String authservId;
+    private boolean addHeader;
+
+    public DkimVerify() {
+    }
+
+    /** For tests: a fixed resolver instead of {@code dnsServers}. */
+    DkimVerify(DnsResolver dns) {
+        this.dns = dns;
+    }
+
+    @Override
+    public void init() throws MessagingException {
+        authservId = getInitParameter("authservId", null);
+        if (authservId == null || authservId.isBlank()) {
+            try {
+                authservId = InetAddress.getLocalHost().getCanonicalHostName();
+            } catch (IOException e) {
+                authservId = "localhost";
+            }
+        }
+        if (!authservId.matches("[A-Za-z0-9._-]+")) {
+            throw new MessagingException("DkimVerify: bad init parameter authservId=" + authservId + " (a host name)");
+        }
+        int max = intParam("maxSignatures", 5, 1, 100);
+        long skew = intParam("clockSkew", 300, 0, 86400);
+        int minRsa = intParam("minRsaBits", 1024, 1024, 16384);
+        int timeoutMs = intParam("dnsTimeout", 5000, 100, 60000);
+        addHeader = boolParam("addHeader", true);
+        if (dns == null) {
+            String servers = getInitParameter("dnsServers", "");
+            List<String> list = Arrays.stream(servers.split("[,\\s]+")).filter(s -> !s.isBlank()).collect(Collectors.toList());
+            try {
+                dns = DnsjavaResolver.create(list, Duration.ofMillis(timeoutMs));
+            } catch (RuntimeException e) {
+                throw new MessagingException("DkimVerify: bad init parameter dnsServers=" + servers + ": " + e.getMessage());
+            }
+        }
+        verifier = new DkimVerifier(dns, DkimVerifier.Options.defaults().maxSignatures(max).clockSkewSeconds(skew)
+                .minRsaBits(minRsa));
+        LOG.info("dkim.verify init authservId={} maxSignatures={} addHeader={}", authservId, max, addHeader);
+    }
+
+    private int intParam(String name, int dflt, int min, int max) throws MessagingException {
+        String v = getInitParameter(name, null);
+        if (v == null || v.isBlank()) {
+            return dflt;
+        }
+        try {
+            int n = Integer.parseInt(v.trim());
+            if (n < min || n > max) {
+                throw new NumberFormatException();
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new MessagingException("DkimVerify: bad init parameter " + name + "=" + v + " (integer " + min + ".." + max + ")");
+        }
+    }
+
+    private boolean boolParam(String name, boolean dflt) throws MessagingException {
+        String v = getInitParameter(name, null);
+        if (v == null || v.isBlank()) {
+            return dflt;
+        }
+        if (v.equalsIgnoreCase("true") || v.equalsIgnoreCase("yes")) {
+            return true;
+        }
+        if (v.equalsIgnoreCase("false") || v.equalsIgnoreCase("no")) {
+            return false;
+        }
+        throw new MessagingException("DkimVerify: bad init parameter " + name + "=" + v + " (true or false)");
+    }
+
+    @Override
+    public void service(Mail mail) throws MessagingException {
+        MimeMessage message = mail.getMessage();
+        List<DkimResult> results;
+        DkimVerifier.Session session = verifier.newSession();
+        try {
+            message.writeTo(session);
+            results = session.results();
+        } catch (IOException e) {
+            throw new MessagingException("DkimVerify: cannot read message " + mail.getName() + ": " + e.getMessage(), e);
+        }
+        mail.setAttribute(new Attribute(AttributeName.of(ATTRIBUTE), AttributeValue.of(DkimResultsJson.toJson(results))));
+        for (DkimResult r : results) {
+            LOG.info("dkim.verify mail={} domain={} selector={} algorithm={} result={} reason=\"{}\"", mail.getName(),
+                    r.domain(), r.selector(), r.algorithm(), r.result(), r.reason());
+        }
+        if (results.isEmpty()) {
+            LOG.info("dkim.verify mail={} result=none reason=\"no signature\"", mail.getName());
+        }
+        if (addHeader) {
+            String header = AuthResultsHeader.NAME + ": " + authenticationResults(results);
+            Headers.rewrite(message, List.of(header), line -> claimsOurId(line));
+        }
+    }
+
+    private boolean claimsOurId(String line) {
+        return Headers.name(line).equalsIgnoreCase(AuthResultsHeader.NAME)
+                && authservId.equalsIgnoreCase(AuthResultsHeader.authservIdOf(Headers.value(line)));
+    }
+
+    /** The header value: one dkim resinfo per signature, or dkim=none. */
+    String authenticationResults(List<DkimResult> results) {
+        AuthResultsHeader h = new AuthResultsHeader(authservId);
+        if (results.isEmpty()) {
+            h.add(AuthResult.of("dkim", "none").reason("message not signed").build());
+        }
+        for (DkimResult r : results) {
+            h.add(AuthResult.of("dkim", r.result()).reason(r.reason())
+                    .property("header.d", r.domain())
+                    .property("header.i", r.identity())
+                    .property("header.s", r.selector())
+                    .property("header.a", r.algorithm())
+                    .property("header.b", r.shortB())
+                    .build());
+        }
+        return h.value();
+    }
+
+    public String authservId() {
+        return authservId;
+    }
+
+    @Override
+    public String getMailetInfo() {
+        return "mailsec DKIM verification (RFC 6376, RFC 8301, RFC 8463)";
+    }
+}

@@ -1,0 +1,286 @@
+package io.mailsec.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.mailsec.core.dns.DnsResolver;
+import io.mailsec.core.dns.DnsjavaResolver;
+import io.mailsec.dkim.Canonicalization;
+import io.mailsec.dkim.DkimException;
+import io.mailsec.dkim.DkimKeys;
+import io.mailsec.dkim.DkimResult;
+import io.mailsec.dkim.DkimResultsJson;
+import io.mailsec.dkim.DkimSigner;
+import io.mailsec.dkim.DkimVerifier;
+import io.mailsec.dkim.SignSpec;
+import io.mailsec.dkim.SigningKey;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** {@code mailsec dkim keygen|dns-record|sign|verify}: the same code paths as the DkimSign/DkimVerify mailets. */
+public final class DkimCommand implements Subcommand {
+    private static final String USAGE = String.join("\n",
+            "usage: mailsec dkim <subcommand> [options]",
+            "  keygen --algorithm rsa|ed25519 [--bits 2048] --domain D --selector S --out DIR [--cname-zone ZONE] [--json]",
+            "      writes DIR/S.D.pem (PKCS#8) and prints the DNS TXT record (255-byte strings) and the CNAME form",
+            "  dns-record --key FILE --domain D --selector S [--cname-zone ZONE] [--json]",
+            "      prints the record for an existing key (PEM PKCS#1/PKCS#8 RSA or Ed25519, or a base64 Ed25519 seed)",
+            "  sign --key FILE --domain D --selector S [--algorithm rsa-sha256|ed25519-sha256]",
+            "       [--canonicalization relaxed/relaxed] [--headers from:to:...] [--expiry SECONDS] < in.eml > out.eml",
+            "  verify [--dns HOST[:PORT]] [--timeout MS] [--json] < in.eml",
+            "      exit 0 when there is at least one signature and every signature passes, 1 otherwise",
+            "      --json prints {\"signatures\": [{\"domain\",\"selector\",\"algorithm\",\"result\",\"reason\"}]}");
+    static final String DEFAULT_CNAME_ZONE = "dkim.example.net";
+
+    @Override
+    public String summary() {
+        return "DKIM keys, DNS records, signing and verification (keygen, dns-record, sign, verify)";
+    }
+
+    @Override
+    public int run(List<String> args, InputStream in, PrintStream out, PrintStream err) throws Exception {
+        if (args.isEmpty() || args.get(0).equals("--help") || args.get(0).equals("-h")) {
+            out.println(USAGE);
+            return args.isEmpty() ? 2 : 0;
+        }
+        String sub = args.get(0);
+        Map<String, String> o = options(args.subList(1, args.size()),
+                Set.of("--json", "--help"));
+        if (o.containsKey("--help")) {
+            out.println(USAGE);
+            return 0;
+        }
+        switch (sub) {
+            case "keygen":
+                return keygen(o, out);
+            case "dns-record":
+                return dnsRecord(o, out);
+            case "sign":
+                return sign(o, in, out);
+            case "verify":
+                return verify(o, in, out);
+            default:
+                throw new UsageException("unknown subcommand '" + sub + "' (keygen, dns-record, sign, verify)");
+        }
+    }
+
+    private static Map<String, String> options(List<String> args, Set<String> flags) throws UsageException {
+        Map<String, String> o = new HashMap<>();
+        for (int i = 0; i < args.size(); i++) {
+            String a = args.get(i);
+            if (!a.startsWith("--")) {
+                throw new UsageException("unexpected argument '" + a + "'");
+            }
+            if (flags.contains(a)) {
+                o.put(a, "true");
+            } else if (a.contains("=")) {
+                o.put(a.substring(0, a.indexOf('=')), a.substring(a.indexOf('=') + 1));
+            } else {
+                if (i + 1 >= args.size()) {
+                    throw new UsageException(a + " needs a value");
+                }
+                o.put(a, args.get(++i));
+            }
+        }
+        return o;
+    }
+
+    private static String required(Map<String, String> o, String name) throws UsageException {
+        String v = o.get(name);
+        if (v == null || v.isBlank()) {
+            throw new UsageException("missing " + name);
+        }
+        return v;
+    }
+
+    private int keygen(Map<String, String> o, PrintStream out) throws Exception {
+        String alg = o.getOrDefault("--algorithm", "rsa");
+        String domain = required(o, "--domain");
+        String selector = required(o, "--selector");
+        Path dir = Path.of(required(o, "--out"));
+        SigningKey.Type type;
+        int bits = 0;
+        switch (alg) {
+            case "rsa":
+            case "rsa-sha256":
+                type = SigningKey.Type.RSA;
+                try {
+                    bits = Integer.parseInt(o.getOrDefault("--bits", "2048"));
+                } catch (NumberFormatException e) {
+                    throw new UsageException("--bits must be a number");
+                }
+                if (bits < 1024 || bits > 4096) {
+                    throw new UsageException("--bits " + bits + ": RSA keys for DKIM are 1024..4096 bits (RFC 8301; 2048 recommended)");
+                }
+                break;
+            case "ed25519":
+            case "ed25519-sha256":
+                type = SigningKey.Type.ED25519;
+                break;
+            default:
+                throw new UsageException("--algorithm must be rsa or ed25519, not '" + alg + "'");
+        }
+        checkName(domain, "--domain");
+        checkName(selector, "--selector");
+        Files.createDirectories(dir);
+        Path file = dir.resolve(selector + "." + domain + ".pem");
+        if (Files.exists(file)) {
+            throw new UsageException(file + " exists; refusing to overwrite a key");
+        }
+        SigningKey key = DkimKeys.generate(type, bits, file.toString());
+        Files.writeString(file, DkimKeys.toPem(key), StandardCharsets.US_ASCII);
+        try {
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        } catch (UnsupportedOperationException e) {
+            // not a POSIX file system
+        }
+        printRecord(key, domain, selector, o, out, file);
+        return 0;
+    }
+
+    private int dnsRecord(Map<String, String> o, PrintStream out) throws Exception {
+        SigningKey key = loadKey(required(o, "--key"));
+        String domain = required(o, "--domain");
+        String selector = required(o, "--selector");
+        checkName(domain, "--domain");
+        checkName(selector, "--selector");
+        printRecord(key, domain, selector, o, out, null);
+        return 0;
+    }
+
+    private static SigningKey loadKey(String file) throws UsageException {
+        try {
+            return DkimKeys.load(Path.of(file));
+        } catch (DkimException e) {
+            throw new UsageException(e.getMessage());
+        }
+    }
+
+    private static void checkName(String name, String option) throws UsageException {
+        if (!name.matches("[A-Za-z0-9_]([A-Za-z0-9_-]*[A-Za-z0-9_])?(\\.[A-Za-z0-9_]([A-Za-z0-9_-]*[A-Za-z0-9_])?)*")) {
+            throw new UsageException(option + " '" + name + "' is not a DNS name");
+        }
+    }
+
+    /** A TXT value as 255-byte character-strings (RFC 1035 §3.3; RFC 6376 §3.6.2.2). */
+    static List<String> split255(String value) {
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < value.length(); i += 255) {
+            out.add(value.substring(i, Math.min(value.length(), i + 255)));
+        }
+        return out;
+    }
+
+    private static void printRecord(SigningKey key, String domain, String selector, Map<String, String> o, PrintStream out,
+                                    Path written) {
+        String name = selector + "._domainkey." + domain;
+        String zone = o.getOrDefault("--cname-zone", DEFAULT_CNAME_ZONE);
+        String target = selector + "." + domain + "." + zone;
+        List<String> strings = split255(key.dnsRecord());
+        StringBuilder quoted = new StringBuilder();
+        for (String s : strings) {
+            quoted.append(quoted.length() == 0 ? "" : " ").append('"').append(s).append('"');
+        }
+        if (o.containsKey("--json")) {
+            ObjectNode j = new ObjectMapper().createObjectNode();
+            if (written != null) {
+                j.put("privateKeyFile", written.toString());
+            }
+            j.put("algorithm", key.algorithm().tag());
+            j.put("bits", key.bits());
+            j.put("name", name);
+            j.put("txt", key.dnsRecord());
+            ArrayNode a = j.putArray("txtStrings");
+            strings.forEach(a::add);
+            j.put("zoneLine", name + ". IN TXT ( " + quoted + " )");
+            j.put("cname", name + ". IN CNAME " + target + ".");
+            j.put("cnameTargetZoneLine", target + ". IN TXT ( " + quoted + " )");
+            out.println(j);
+            return;
+        }
+        if (written != null) {
+            out.println("; private key written to " + written + " (" + key.algorithm().tag() + ", " + key.bits() + " bits)");
+        }
+        out.println("; TXT record for " + name + " (" + strings.size() + " string(s) of at most 255 bytes):");
+        out.println(name + ". IN TXT ( " + quoted + " )");
+        out.println("; CNAME form, for domains that delegate their keys to the signing service's zone " + zone
+                + " (--cname-zone):");
+        out.println(name + ". IN CNAME " + target + ".");
+        out.println(target + ". IN TXT ( " + quoted + " )");
+    }
+
+    private int sign(Map<String, String> o, InputStream in, PrintStream out) throws Exception {
+        SigningKey key = loadKey(required(o, "--key"));
+        String alg = o.get("--algorithm");
+        if (alg != null && !alg.equals(key.algorithm().tag())) {
+            throw new UsageException("--algorithm " + alg + " does not match the key (" + key.algorithm().tag() + ")");
+        }
+        if (key.type() == SigningKey.Type.RSA && key.bits() < 1024) {
+            throw new UsageException("RSA key " + key.source() + " has " + key.bits() + " bits; RFC 8301 requires at least 1024");
+        }
+        SignSpec spec;
+        try {
+            spec = new SignSpec(key, required(o, "--domain"), required(o, "--selector"));
+            if (o.containsKey("--canonicalization")) {
+                String[] c = o.get("--canonicalization").split("/", 2);
+                spec.canonicalization(Canonicalization.of(c[0]), c.length > 1 ? Canonicalization.of(c[1]) : Canonicalization.SIMPLE);
+            }
+            if (o.containsKey("--headers")) {
+                spec.headers(Arrays.asList(o.get("--headers").split(":")));
+            }
+            if (o.containsKey("--expiry")) {
+                spec.expirySeconds(Long.parseLong(o.get("--expiry")));
+            }
+        } catch (IllegalArgumentException | DkimException e) {
+            throw new UsageException(e.getMessage());
+        }
+        byte[] message = in.readAllBytes();
+        List<String> fields = DkimSigner.sign(message, List.of(spec));
+        out.write((fields.get(0) + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
+        out.write(message);
+        out.flush();
+        return 0;
+    }
+
+    private int verify(Map<String, String> o, InputStream in, PrintStream out) throws Exception {
+        List<String> servers = o.containsKey("--dns") ? List.of(o.get("--dns").split(",")) : List.of();
+        int timeout;
+        try {
+            timeout = Integer.parseInt(o.getOrDefault("--timeout", "5000"));
+        } catch (NumberFormatException e) {
+            throw new UsageException("--timeout must be milliseconds");
+        }
+        DnsResolver dns;
+        try {
+            dns = DnsjavaResolver.create(servers, Duration.ofMillis(timeout));
+        } catch (RuntimeException e) {
+            throw new UsageException("--dns " + o.get("--dns") + ": " + e.getMessage());
+        }
+        List<DkimResult> results = new DkimVerifier(dns).verify(in);
+        if (o.containsKey("--json")) {
+            ObjectNode j = new ObjectMapper().createObjectNode();
+            j.set("signatures", DkimResultsJson.toArray(results));
+            out.println(j);
+        } else if (results.isEmpty()) {
+            out.println("dkim=none (no DKIM-Signature)");
+        } else {
+            for (DkimResult r : results) {
+                out.println("dkim=" + r.result() + " d=" + r.domain() + " s=" + r.selector() + " a=" + r.algorithm()
+                        + " reason=\"" + r.reason() + "\"");
+            }
+        }
+        boolean allPass = !results.isEmpty() && results.stream().allMatch(r -> r.status() == DkimResult.Status.PASS);
+        return allPass ? 0 : 1;
+    }
+}

@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Benchmarks mailsec DKIM next to James's built-in jDKIM 0.3 and the raw primitives (JDK SHA256withRSA,
+# Bouncy Castle Ed25519), single thread, in the same JVM: (1) JMH, wall clock; (2) operations per
+# CPU-second of the measuring thread (robust when other processes load the machine).
+# Prints each figure, the peer's figure, the ratio and the issue #4 targets.
+# Usage: scripts/bench-dkim.sh [extra JMH args, e.g. -wi 1 -i 2]     (BENCH_CPU_ONLY=1 skips JMH)
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$ROOT"
+OUT="${BENCH_OUT:-$ROOT/dkim-mailet/target/bench}"
+mkdir -p "$OUT"
+CP_FILE="$OUT/classpath.txt"
+mvn -B -q -pl dkim-mailet -am test-compile dependency:build-classpath \
+    -Dmdep.includeScope=test -Dmdep.outputFile="$CP_FILE" >/dev/null
+CP="dkim-mailet/target/test-classes:dkim-mailet/target/classes:mailsec-core/target/classes:$(cat "$CP_FILE")"
+echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg), $(java -version 2>&1 | head -1)"
+if [ -z "${BENCH_CPU_ONLY:-}" ]; then
+  java -cp "$CP" org.openjdk.jmh.Main 'io.mailsec.dkim.bench.DkimBench' -rf json -rff "$OUT/dkim-bench.json" "$@" \
+      > "$OUT/dkim-bench.txt"
+  grep -E '^(Benchmark|DkimBench)' "$OUT/dkim-bench.txt" || true
+fi
+java -cp "$CP" io.mailsec.dkim.bench.DkimCpuBench 3 4 > "$OUT/dkim-cpu.tsv"
+python3 - "$OUT" "${BENCH_CPU_ONLY:-}" <<'PY'
+import json, os, sys
+out, cpu_only = sys.argv[1], sys.argv[2]
+def table(title, rows):
+    f = lambda n: rows.get(n, float("nan"))
+    print(f"\n== {title} ==")
+    print(f"{'measure (ops/s, 1 thread)':46} {'mailsec':>9} {'peer':>9} {'ratio':>7}  target")
+    def line(label, ours, peer, target, ok, note=""):
+        print(f"{label:46} {f(ours):9.0f} {f(peer):9.0f} {f(ours)/f(peer):6.2f}x  {target} -> {'met' if ok else 'NOT met'} {note}")
+    line("verify RSA-2048 4 KB (peer jDKIM 0.3)", "verifyRsa2048_4k_mailsec", "verifyRsa2048_4k_jdkim",
+         ">= 20000/s", f("verifyRsa2048_4k_mailsec") >= 20000)
+    line("verify RSA-2048 1 MB (peer jDKIM 0.3)", "verifyRsa2048_1m_mailsec", "verifyRsa2048_1m_jdkim",
+         ">= 840/s", f("verifyRsa2048_1m_mailsec") >= 840)
+    line("sign RSA-2048 4 KB (peer raw JDK SHA256withRSA)", "signRsa2048_4k_mailsec", "signRsa2048_jdkRaw",
+         ">= 0.90x raw", f("signRsa2048_4k_mailsec") >= 0.9 * f("signRsa2048_jdkRaw"))
+    line("sign RSA-2048 4 KB (peer jDKIM 0.3)", "signRsa2048_4k_mailsec", "signRsa2048_4k_jdkim", "-", True)
+    line("sign Ed25519 4 KB (peer raw BC sign)", "signEd25519_4k_mailsec", "signEd25519_bcRaw",
+         ">= 20000/s", f("signEd25519_4k_mailsec") >= 20000, "(jDKIM has no Ed25519)")
+    line("verify Ed25519 4 KB (peer raw BC verify)", "verifyEd25519_4k_mailsec", "verifyEd25519_bcRaw",
+         ">= 10000/s", f("verifyEd25519_4k_mailsec") >= 10000)
+    line("verify RSA-2048 4 KB (peer raw JDK verify)", "verifyRsa2048_4k_mailsec", "verifyRsa2048_jdkRaw", "-", True)
+    print(f"{'relaxed body c14n + SHA-256 of 1 MB alone':46} {f('canonicalizeRelaxedBody_1m'):9.0f}")
+if not cpu_only and os.path.exists(f"{out}/dkim-bench.json"):
+    rows = {r["benchmark"].rsplit(".", 1)[1]: r["primaryMetric"]["score"] for r in json.load(open(f"{out}/dkim-bench.json"))}
+    table("JMH, wall clock", rows)
+rows = {}
+for l in open(f"{out}/dkim-cpu.tsv"):
+    k, _, v = l.strip().partition("\t")
+    if v:
+        rows[k] = float(v)
+table("operations per CPU-second of the measuring thread", rows)
+PY
