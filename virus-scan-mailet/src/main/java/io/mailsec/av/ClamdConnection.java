@@ -1,0 +1,247 @@
+package io.mailsec.av;
+
+import java.io.ByteArrayOutputStream;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.ProtocolFamily;
+import java.net.Socket;
+import java.net.SocketAddress;
+import java.net.StandardProtocolFamily;
+import java.nio.channels.Channels;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * One socket to clamd, TCP or Unix domain, with I/O deadlines enforced by {@link Watchdog}
+ * (a stalled read or write is aborted by closing the socket). Not thread safe: one user at a time.
+ *
+ * <p>Unix sockets use the JDK's own support (Java 16+), reached by reflection because plugin code
+ * is compiled for Java 11; on an older JRE connecting to a socket path fails with a clear message.
+ */
+final class ClamdConnection implements Closeable {
+    private final ClamdEndpoint endpoint;
+    private final Closeable handle;
+    private final InputStream in;
+    private final OutputStream out;
+    private final long ioTimeoutMillis;
+    /** 0 when idle; otherwise the time (ms) by which the current I/O must make progress. */
+    private volatile long deadline;
+    private volatile boolean closed;
+    private volatile boolean timedOut;
+    /** IDSESSION state: 0 = plain one-command connection. */
+    private boolean session;
+    private int nextId = 1;
+    private long lastUsed;
+
+    private ClamdConnection(ClamdEndpoint endpoint, Closeable handle, InputStream in, OutputStream out, long ioTimeoutMillis) {
+        this.endpoint = endpoint;
+        this.handle = handle;
+        this.in = in;
+        this.out = out;
+        this.ioTimeoutMillis = ioTimeoutMillis;
+        this.lastUsed = System.currentTimeMillis();
+    }
+
+    static ClamdConnection open(ClamdEndpoint endpoint, int connectTimeoutMillis, int ioTimeoutMillis) throws ClamdException {
+        try {
+            if (endpoint.isUnix()) {
+                return openUnix(endpoint, connectTimeoutMillis, ioTimeoutMillis);
+            }
+            Socket socket = new Socket();
+            try {
+                socket.setTcpNoDelay(true);
+                socket.connect(new InetSocketAddress(endpoint.host(), endpoint.port()), connectTimeoutMillis);
+                socket.setSoTimeout(ioTimeoutMillis);
+                ClamdConnection c = new ClamdConnection(endpoint, socket, socket.getInputStream(), socket.getOutputStream(), ioTimeoutMillis);
+                Watchdog.INSTANCE.register(c);
+                return c;
+            } catch (IOException e) {
+                socket.close();
+                throw e;
+            }
+        } catch (ClamdException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new ClamdException("clamd " + endpoint + " unreachable: " + e.getMessage(), e);
+        }
+    }
+
+    private static ClamdConnection openUnix(ClamdEndpoint endpoint, int connectTimeoutMillis, int ioTimeoutMillis) throws IOException {
+        SocketAddress address;
+        SocketChannel channel;
+        try {
+            Class<?> uds = Class.forName("java.net.UnixDomainSocketAddress");
+            address = (SocketAddress) uds.getMethod("of", String.class).invoke(null, endpoint.socketPath());
+            ProtocolFamily unix = Enum.valueOf(StandardProtocolFamily.class, "UNIX");
+            channel = (SocketChannel) SocketChannel.class.getMethod("open", ProtocolFamily.class).invoke(null, unix);
+        } catch (ReflectiveOperationException | IllegalArgumentException e) {
+            throw new ClamdException("clamd Unix socket " + endpoint.socketPath()
+                + " needs Java 16 or later (running " + System.getProperty("java.version") + "); use host:port");
+        }
+        try {
+            // A local connect either succeeds or fails at once; the watchdog still bounds it.
+            ClamdConnection c = new ClamdConnection(endpoint, channel, Channels.newInputStream(channel),
+                Channels.newOutputStream(channel), ioTimeoutMillis);
+            Watchdog.INSTANCE.register(c);
+            c.deadline = System.currentTimeMillis() + connectTimeoutMillis;
+            try {
+                channel.connect(address);
+            } finally {
+                c.deadline = 0;
+            }
+            return c;
+        } catch (IOException e) {
+            channel.close();
+            throw e;
+        }
+    }
+
+    ClamdEndpoint endpoint() {
+        return endpoint;
+    }
+
+    /** Called by the watchdog. */
+    void checkDeadline(long now) {
+        long d = deadline;
+        if (d != 0 && now > d && !closed) {
+            timedOut = true;
+            closeQuietly();
+        }
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    boolean timedOut() {
+        return timedOut;
+    }
+
+    long lastUsed() {
+        return lastUsed;
+    }
+
+    boolean inSession() {
+        return session;
+    }
+
+    private void arm() {
+        deadline = System.currentTimeMillis() + ioTimeoutMillis;
+    }
+
+    private void disarm() {
+        deadline = 0;
+        lastUsed = System.currentTimeMillis();
+    }
+
+    void write(byte[] b, int off, int len) throws IOException {
+        arm();
+        try {
+            out.write(b, off, len);
+        } finally {
+            disarm();
+        }
+    }
+
+    void write(String s) throws IOException {
+        byte[] b = s.getBytes(StandardCharsets.US_ASCII);
+        write(b, 0, b.length);
+    }
+
+    void flush() throws IOException {
+        arm();
+        try {
+            out.flush();
+        } finally {
+            disarm();
+        }
+    }
+
+    /** Starts an IDSESSION on this connection: later commands share the socket. */
+    void startSession() throws IOException {
+        write("zIDSESSION\0");
+        flush();
+        session = true;
+    }
+
+    /** Sends a z-command (NUL terminated) and returns the id its reply will carry (0 outside a session). */
+    int command(String name) throws IOException {
+        write("z" + name + "\0");
+        return session ? nextId++ : 0;
+    }
+
+    /**
+     * Reads one NUL-terminated reply; in a session, checks and strips the "id: " prefix.
+     * EOF before any byte is an error (clamd closed the connection).
+     */
+    String readReply(int expectedId) throws IOException {
+        ByteArrayOutputStream buf = new ByteArrayOutputStream(64);
+        arm();
+        try {
+            while (true) {
+                int b = in.read();
+                if (b < 0) {
+                    if (buf.size() == 0) {
+                        throw new ClamdException("clamd " + endpoint + " closed the connection without a reply");
+                    }
+                    break;
+                }
+                if (b == 0) {
+                    break;
+                }
+                if (buf.size() > 8192) {
+                    throw new ClamdException("clamd " + endpoint + " reply too long");
+                }
+                buf.write(b);
+            }
+        } catch (ClamdException e) {
+            throw e;
+        } catch (IOException e) {
+            throw timedOut ? new ClamdException("clamd " + endpoint + " timed out after " + ioTimeoutMillis + " ms", e) : e;
+        } finally {
+            disarm();
+        }
+        String reply = buf.toString(StandardCharsets.UTF_8).trim();
+        if (session) {
+            int colon = reply.indexOf(": ");
+            if (colon > 0 && reply.substring(0, colon).chars().allMatch(Character::isDigit)) {
+                int id = Integer.parseInt(reply.substring(0, colon));
+                if (id != expectedId) {
+                    throw new ClamdException("clamd " + endpoint + " answered request " + id + ", expected " + expectedId);
+                }
+                reply = reply.substring(colon + 2);
+            }
+        }
+        return reply;
+    }
+
+    /** True when clamd already sent something (e.g. refused an over-long stream) while we write. */
+    boolean availableReply() {
+        try {
+            return in.available() > 0;
+        } catch (IOException e) {
+            return true;
+        }
+    }
+
+    void closeQuietly() {
+        try {
+            close();
+        } catch (IOException ignored) {
+            // nothing to do
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        Watchdog.INSTANCE.unregister(this);
+        handle.close();
+    }
+}
