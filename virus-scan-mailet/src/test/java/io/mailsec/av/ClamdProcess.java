@@ -33,11 +33,13 @@ public final class ClamdProcess implements AutoCloseable {
 
     private final Path dir;
     private final int port;
+    private final long streamMaxLength;
     private Process process;
 
-    private ClamdProcess(Path dir, int port) {
+    private ClamdProcess(Path dir, int port, long streamMaxLength) {
         this.dir = dir;
         this.port = port;
+        this.streamMaxLength = streamMaxLength;
     }
 
     /** One clamd for the whole test JVM (stopped by a shutdown hook). */
@@ -55,6 +57,14 @@ public final class ClamdProcess implements AutoCloseable {
     }
 
     public static ClamdProcess start(int port) throws Exception {
+        return start(port, STREAM_MAX_LENGTH);
+    }
+
+    public static ClamdProcess startWithStreamMaxLength(long streamMaxLength) throws Exception {
+        return start(freePort(), streamMaxLength);
+    }
+
+    public static ClamdProcess start(int port, long streamMaxLength) throws Exception {
         Path clamd = findClamd();
         Path dir = Files.createTempDirectory("mailsec-clamd-");
         Files.createDirectories(dir.resolve("db"));
@@ -64,7 +74,7 @@ public final class ClamdProcess implements AutoCloseable {
                 Files.copy(p, dir.resolve("db").resolve(p.getFileName()));
             }
         }
-        ClamdProcess c = new ClamdProcess(dir, port);
+        ClamdProcess c = new ClamdProcess(dir, port, streamMaxLength);
         c.writeConfig();
         c.process = new ProcessBuilder(clamd.toString(), "--config-file=" + dir.resolve("clamd.conf"))
             .redirectErrorStream(true).redirectOutput(dir.resolve("stdout.log").toFile()).start();
@@ -106,7 +116,9 @@ public final class ClamdProcess implements AutoCloseable {
             "AlertEncrypted yes",
             "AlertEncryptedArchive yes",
             "AlertExceedsMax yes",
-            "StreamMaxLength " + STREAM_MAX_LENGTH,
+            "StreamMaxLength " + streamMaxLength,
+            "MaxFileSize " + Math.max(streamMaxLength, 100L * 1024 * 1024),
+            "MaxScanSize " + Math.max(streamMaxLength * 4, 400L * 1024 * 1024),
             "MaxThreads 12",
             "IdleTimeout 30"));
         Files.write(dir.resolve("clamd.conf"), conf, StandardCharsets.US_ASCII);
