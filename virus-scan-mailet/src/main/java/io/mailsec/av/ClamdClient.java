@@ -17,7 +17,8 @@ import java.util.concurrent.TimeUnit;
  * {@code poolSize} scans run at once (more callers wait; this also keeps us under clamd's
  * {@code MaxThreads}). A session idle longer than {@code probeAfterIdle} is checked with PING
  * before use, and one idle longer than {@code maxIdle} (keep it below clamd's {@code IdleTimeout},
- * default 30 s) is dropped, so a restarted clamd costs no failed scan. Any reply other than OK /
+ * default 30 s) is dropped; every pooled session is checked for a peer close with a non-blocking
+ * one-byte read (microseconds), so a restarted clamd costs no failed scan. Any reply other than OK /
  * FOUND, any I/O error or timeout discards the connection. With {@code sessions=false} each
  * command opens a fresh connection (the semaphore still bounds concurrency).
  *
@@ -143,9 +144,6 @@ public final class ClamdClient implements Closeable {
                     putInt(buf, n);
                     c.write(buf, 0, 4 + n);
                     total += n;
-                    if (c.availableReply()) {
-                        break; // clamd answered early (size limit): stop sending, read it
-                    }
                 }
                 putInt(buf, 0);
                 c.write(buf, 0, 4);
@@ -214,7 +212,7 @@ public final class ClamdClient implements Closeable {
             ClamdConnection c;
             while ((c = idle.pollFirst()) != null) {
                 long age = System.currentTimeMillis() - c.lastUsed();
-                if (c.isClosed() || age > maxIdleMillis) {
+                if (c.isClosed() || age > maxIdleMillis || c.isStale()) {
                     c.closeQuietly();
                     continue;
                 }
@@ -302,7 +300,7 @@ public final class ClamdClient implements Closeable {
         private int chunkSize = 64 * 1024;
         private boolean sessions = true;
         private long maxIdleMillis = 20_000;
-        private long probeAfterIdleMillis = 2_000;
+        private long probeAfterIdleMillis = 10_000;
 
         private Builder(ClamdEndpoint endpoint) {
             this.endpoint = java.util.Objects.requireNonNull(endpoint);

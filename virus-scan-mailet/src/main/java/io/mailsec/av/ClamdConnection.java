@@ -7,7 +7,8 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.ProtocolFamily;
-import java.net.Socket;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
 import java.net.SocketAddress;
 import java.net.StandardProtocolFamily;
 import java.nio.channels.Channels;
@@ -15,15 +16,15 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 
 /**
- * One socket to clamd, TCP or Unix domain, with I/O deadlines enforced by {@link Watchdog}
- * (a stalled read or write is aborted by closing the socket). Not thread safe: one user at a time.
+ * One socket channel to clamd, TCP or Unix domain, with I/O deadlines enforced by {@link Watchdog}
+ * (a stalled read or write is aborted by closing the channel). Not thread safe: one user at a time.
  *
  * <p>Unix sockets use the JDK's own support (Java 16+), reached by reflection because plugin code
  * is compiled for Java 11; on an older JRE connecting to a socket path fails with a clear message.
  */
 final class ClamdConnection implements Closeable {
     private final ClamdEndpoint endpoint;
-    private final Closeable handle;
+    private final SocketChannel channel;
     private final InputStream in;
     private final OutputStream out;
     private final long ioTimeoutMillis;
@@ -31,16 +32,16 @@ final class ClamdConnection implements Closeable {
     private volatile long deadline;
     private volatile boolean closed;
     private volatile boolean timedOut;
-    /** IDSESSION state: 0 = plain one-command connection. */
+    /** In an IDSESSION (several commands on this socket). */
     private boolean session;
     private int nextId = 1;
     private long lastUsed;
 
-    private ClamdConnection(ClamdEndpoint endpoint, Closeable handle, InputStream in, OutputStream out, long ioTimeoutMillis) {
+    private ClamdConnection(ClamdEndpoint endpoint, SocketChannel channel, long ioTimeoutMillis) {
         this.endpoint = endpoint;
-        this.handle = handle;
-        this.in = in;
-        this.out = out;
+        this.channel = channel;
+        this.in = Channels.newInputStream(channel);
+        this.out = Channels.newOutputStream(channel);
         this.ioTimeoutMillis = ioTimeoutMillis;
         this.lastUsed = System.currentTimeMillis();
     }
@@ -50,16 +51,13 @@ final class ClamdConnection implements Closeable {
             if (endpoint.isUnix()) {
                 return openUnix(endpoint, connectTimeoutMillis, ioTimeoutMillis);
             }
-            Socket socket = new Socket();
+            SocketChannel channel = SocketChannel.open();
             try {
-                socket.setTcpNoDelay(true);
-                socket.connect(new InetSocketAddress(endpoint.host(), endpoint.port()), connectTimeoutMillis);
-                socket.setSoTimeout(ioTimeoutMillis);
-                ClamdConnection c = new ClamdConnection(endpoint, socket, socket.getInputStream(), socket.getOutputStream(), ioTimeoutMillis);
-                Watchdog.INSTANCE.register(c);
-                return c;
+                channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+                channel.socket().connect(new InetSocketAddress(endpoint.host(), endpoint.port()), connectTimeoutMillis);
+                return register(new ClamdConnection(endpoint, channel, ioTimeoutMillis));
             } catch (IOException e) {
-                socket.close();
+                channel.close();
                 throw e;
             }
         } catch (ClamdException e) {
@@ -67,6 +65,11 @@ final class ClamdConnection implements Closeable {
         } catch (IOException e) {
             throw new ClamdException("clamd " + endpoint + " unreachable: " + e.getMessage(), e);
         }
+    }
+
+    private static ClamdConnection register(ClamdConnection c) {
+        Watchdog.INSTANCE.register(c);
+        return c;
     }
 
     private static ClamdConnection openUnix(ClamdEndpoint endpoint, int connectTimeoutMillis, int ioTimeoutMillis) throws IOException {
@@ -82,10 +85,8 @@ final class ClamdConnection implements Closeable {
                 + " needs Java 16 or later (running " + System.getProperty("java.version") + "); use host:port");
         }
         try {
-            // A local connect either succeeds or fails at once; the watchdog still bounds it.
-            ClamdConnection c = new ClamdConnection(endpoint, channel, Channels.newInputStream(channel),
-                Channels.newOutputStream(channel), ioTimeoutMillis);
-            Watchdog.INSTANCE.register(c);
+            ClamdConnection c = register(new ClamdConnection(endpoint, channel, ioTimeoutMillis));
+            // a local connect succeeds or fails at once; the watchdog still bounds it
             c.deadline = System.currentTimeMillis() + connectTimeoutMillis;
             try {
                 channel.connect(address);
@@ -95,7 +96,27 @@ final class ClamdConnection implements Closeable {
             return c;
         } catch (IOException e) {
             channel.close();
-            throw e;
+            throw new ClamdException("clamd " + endpoint + " unreachable: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * True when the peer has closed (or sent something unexpected on) this idle connection: a
+     * non-blocking one-byte read, a few microseconds. Catches a clamd that exited or timed the
+     * session out, so a pooled connection never fails a scan for that reason.
+     */
+    boolean isStale() {
+        try {
+            channel.configureBlocking(false);
+            int n;
+            try {
+                n = channel.read(ByteBuffer.allocate(1));
+            } finally {
+                channel.configureBlocking(true);
+            }
+            return n != 0;
+        } catch (IOException e) {
+            return true;
         }
     }
 
@@ -218,15 +239,6 @@ final class ClamdConnection implements Closeable {
         return reply;
     }
 
-    /** True when clamd already sent something (e.g. refused an over-long stream) while we write. */
-    boolean availableReply() {
-        try {
-            return in.available() > 0;
-        } catch (IOException e) {
-            return true;
-        }
-    }
-
     void closeQuietly() {
         try {
             close();
@@ -242,6 +254,6 @@ final class ClamdConnection implements Closeable {
         }
         closed = true;
         Watchdog.INSTANCE.unregister(this);
-        handle.close();
+        channel.close();
     }
 }
