@@ -145,6 +145,9 @@ public class VirusWarning extends GenericMailet {
                 continue;
             }
             MailAddress sender = from != null ? from : getMailetContext().getPostmaster();
+            if (sender == null) {
+                sender = new MailAddress("postmaster", target.getDomain());
+            }
             getMailetContext().sendMail(sender, List.of(target), warning(sender, target, values));
             LOG.info("virus-warning sent mail={} to={} verdict={} viruses=\"{}\"", mail.getName(), addr,
                 verdict.word(), values.get("virus"));
