@@ -118,7 +118,7 @@ public final class ClamdClient implements Closeable {
         boolean reusable = false;
         try {
             int id;
-            byte[] buf = new byte[4 + chunkSize];
+            byte[] buf = c.chunkBuffer(4 + chunkSize);
             long total = 0;
             boolean truncated = false;
             IOException writeFailure = null;

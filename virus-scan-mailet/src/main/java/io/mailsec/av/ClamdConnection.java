@@ -1,5 +1,7 @@
 package io.mailsec.av;
 
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
@@ -36,12 +38,15 @@ final class ClamdConnection implements Closeable {
     private boolean session;
     private int nextId = 1;
     private long lastUsed;
+    private byte[] chunk;
 
     private ClamdConnection(ClamdEndpoint endpoint, SocketChannel channel, long ioTimeoutMillis) {
         this.endpoint = endpoint;
         this.channel = channel;
-        this.in = Channels.newInputStream(channel);
-        this.out = Channels.newOutputStream(channel);
+        // buffered both ways: a reply is read in one system call, and a small part goes out with its
+        // INSTREAM command and terminator in one write (large chunks bypass the buffer)
+        this.in = new BufferedInputStream(Channels.newInputStream(channel), 512);
+        this.out = new BufferedOutputStream(Channels.newOutputStream(channel), 16 * 1024);
         this.ioTimeoutMillis = ioTimeoutMillis;
         this.lastUsed = System.currentTimeMillis();
     }
@@ -107,6 +112,9 @@ final class ClamdConnection implements Closeable {
      */
     boolean isStale() {
         try {
+            if (in.available() > 0) {
+                return true; // unsolicited bytes: the conversation is out of step
+            }
             channel.configureBlocking(false);
             int n;
             try {
@@ -179,6 +187,14 @@ final class ClamdConnection implements Closeable {
         } finally {
             disarm();
         }
+    }
+
+    /** Scratch buffer for INSTREAM chunks, reused across scans on this connection. */
+    byte[] chunkBuffer(int size) {
+        if (chunk == null || chunk.length != size) {
+            chunk = new byte[size];
+        }
+        return chunk;
     }
 
     /** Starts an IDSESSION on this connection: later commands share the socket. */
