@@ -18,6 +18,12 @@ if [ "${BENCH:-all}" != large ]; then
   run 'ScanThroughputBench' -t 1 -rf json -rff "$OUT/small-t1.json"
   run 'ScanThroughputBench' -t 4 -rf json -rff "$OUT/small-t4.json"
 fi
+if [ "${BENCH:-all}" != large ]; then
+  # alternating rounds: robust against load changes on a shared machine
+  R=${ROUNDS:-10}
+  java -cp "$CP" io.mailsec.av.bench.InterleavedBench 1 "$R" 2000 | tee "$OUT/interleaved-t1.txt"
+  java -cp "$CP" io.mailsec.av.bench.InterleavedBench 4 "$R" 2000 | tee "$OUT/interleaved-t4.txt"
+fi
 if [ "${BENCH:-all}" != small ]; then
   run 'LargeAttachmentBench' -t 1 -prof gc -rf json -rff "$OUT/large.json"
 fi
@@ -42,6 +48,11 @@ for t in ("t1", "t4"):
     ours, nos, direct = r["ourScanner"], r["ourScannerWithoutSessions"], r["directInstream"]
     print("threads=%s  ours(pooled sessions) %8.0f msg/s | ours(no sessions) %8.0f msg/s | direct INSTREAM %8.0f msg/s"
           " | ratio %.2f (no sessions %.2f)" % (t[1:], ours, nos, direct, ours / direct, nos / direct))
+print("== interleaved rounds (ours, direct, ours, ...) ==")
+for t in ("t1", "t4"):
+    f = os.path.join(out, "interleaved-%s.txt" % t)
+    if os.path.exists(f):
+        print([l for l in open(f) if l.startswith("RESULT")][-1].strip())
 if not os.path.exists(os.path.join(out, "large.json")):
     sys.exit(0)
 r = load("large.json")

@@ -131,9 +131,11 @@ public final class DnsjavaResolver implements DnsResolver {
         Message response;
         try {
             response = resolver.send(Message.newQuery(Record.newRecord(name, type, DClass.IN)));
-        } catch (InterruptedIOException e) {
-            return DnsResult.of(DnsStatus.TIMEOUT, 0, "timeout querying " + Type.string(type) + " " + name + " at " + description);
         } catch (IOException e) {
+            if (isTimeout(e)) {
+                return DnsResult.of(DnsStatus.TIMEOUT, 0, "timeout querying " + Type.string(type) + " " + name
+                        + " at " + description);
+            }
             return DnsResult.of(DnsStatus.SERVFAIL, 0, "error querying " + Type.string(type) + " " + name + " at "
                     + description + ": " + e.getMessage());
         }
@@ -156,6 +158,20 @@ public final class DnsjavaResolver implements DnsResolver {
             return DnsResult.of(DnsStatus.NODATA, negativeTtl(response), "no " + Type.string(type) + " records for " + name);
         }
         return DnsResult.ok(out, ttl);
+    }
+
+    /** dnsjava 3 reports timeouts as SocketTimeoutException or as a plain IOException("Timed out ..."). */
+    private static boolean isTimeout(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof InterruptedIOException || t instanceof java.util.concurrent.TimeoutException) {
+                return true;
+            }
+            String m = t.getMessage();
+            if (m != null && m.toLowerCase(java.util.Locale.ROOT).contains("timed out")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static long negativeTtl(Message response) {

@@ -1,0 +1,350 @@
+package io.mailsec.it;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.HttpURLConnection;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real James 3.8.1 server in its own JVM, started exactly as an administrator does: through
+ * {@code ./run-james.sh}, with the mailsec jars in {@code extensions-jars/} and james-conf as its
+ * configuration, in a fresh working directory. {@link #close()} stops it (and its JVM) even after a
+ * failed test.
+ */
+public final class JamesProcess implements AutoCloseable {
+    private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(180);
+
+    private final Path workDir;
+    private final Path output;
+    private final Map<String, Integer> ports;
+    private final String bind;
+    private final String demoDomain;
+    private final String demoUser;
+    private final String demoPassword;
+    private final Process process;
+
+    private JamesProcess(Builder b) throws IOException {
+        this.bind = b.bind;
+        this.demoDomain = "mailsec.test";
+        this.demoUser = "demo@" + demoDomain;
+        this.demoPassword = "demo-secret-" + UUID.randomUUID().toString().substring(0, 8);
+        Path base = root().resolve("integration-tests/target/james");
+        Files.createDirectories(base);
+        this.workDir = Files.createTempDirectory(base, b.name + "-");
+        this.output = workDir.resolve("run-james.out");
+        this.ports = new LinkedHashMap<>();
+        for (String p : List.of("SMTP_PORT", "SUBMISSION_PORT", "SMTPS_PORT", "IMAP_PORT", "IMAPS_PORT",
+                "POP3S_PORT", "WEBADMIN_PORT")) {
+            ports.put(p, freePort());
+        }
+        ProcessBuilder pb = new ProcessBuilder("bash", root().resolve("run-james.sh").toString());
+        Map<String, String> env = pb.environment();
+        ports.forEach((k, v) -> env.put(k, String.valueOf(v)));
+        env.put("JAMES_WORKDIR", workDir.toString());
+        env.put("JAMES_BIND", bind);
+        env.put("DEMO_DOMAIN", demoDomain);
+        env.put("DEMO_USER", demoUser);
+        env.put("DEMO_PASSWORD", demoPassword);
+        env.put("JAMES_JAVA_OPTS", b.javaOpts);
+        if (b.overlay != null) {
+            env.put("JAMES_CONF_OVERLAY", b.overlay.toAbsolutePath().toString());
+        }
+        if (!b.dnsServers.isEmpty()) {
+            env.put("DNS_SERVERS", String.join(" ", b.dnsServers));
+        }
+        env.putAll(b.env);
+        pb.redirectErrorStream(true).redirectOutput(output.toFile());
+        this.process = pb.start();
+        awaitReady();
+    }
+
+    public static Builder builder(String name) {
+        return new Builder(name);
+    }
+
+    /** The repository root (where run-james.sh lives). */
+    public static Path root() {
+        String prop = System.getProperty("mailsec.root");
+        Path p = prop != null ? Path.of(prop) : Path.of("").toAbsolutePath();
+        p = p.toAbsolutePath().normalize();
+        while (p != null && !Files.exists(p.resolve("run-james.sh"))) {
+            p = p.getParent();
+        }
+        if (p == null) {
+            throw new IllegalStateException("run-james.sh not found above " + prop);
+        }
+        return p;
+    }
+
+    private void awaitReady() throws IOException {
+        Instant deadline = Instant.now().plus(STARTUP_TIMEOUT);
+        while (Instant.now().isBefore(deadline)) {
+            String out = Files.readString(output, StandardCharsets.UTF_8);
+            if (out.lines().anyMatch(l -> l.startsWith("READY "))) {
+                return;
+            }
+            if (!process.isAlive()) {
+                throw new IllegalStateException("James did not start (run-james.sh exited "
+                        + process.exitValue() + "):\n" + tail(out + "\n" + jamesLog(), 80));
+            }
+            sleep(200);
+        }
+        String out = Files.readString(output, StandardCharsets.UTF_8);
+        close();
+        throw new IllegalStateException("James not READY within " + STARTUP_TIMEOUT + ":\n" + tail(out, 80));
+    }
+
+    public String host() {
+        return bind;
+    }
+
+    /**
+     * The name to connect to when the server certificate is checked: the test certificate names
+     * "localhost" (JavaMail 1.6 matches DNS names only, not IP addresses).
+     */
+    public String tlsHostName() {
+        return "127.0.0.1".equals(bind) ? "localhost" : bind;
+    }
+
+    public int smtpPort() {
+        return ports.get("SMTP_PORT");
+    }
+
+    public int submissionPort() {
+        return ports.get("SUBMISSION_PORT");
+    }
+
+    public int smtpsPort() {
+        return ports.get("SMTPS_PORT");
+    }
+
+    public int imapPort() {
+        return ports.get("IMAP_PORT");
+    }
+
+    public int imapsPort() {
+        return ports.get("IMAPS_PORT");
+    }
+
+    public int pop3sPort() {
+        return ports.get("POP3S_PORT");
+    }
+
+    public int webadminPort() {
+        return ports.get("WEBADMIN_PORT");
+    }
+
+    public Path workDir() {
+        return workDir;
+    }
+
+    public String demoDomain() {
+        return demoDomain;
+    }
+
+    public String demoUser() {
+        return demoUser;
+    }
+
+    public String demoPassword() {
+        return demoPassword;
+    }
+
+    /** The PEM certificate of the test CA that signed this James's server certificate. */
+    public Path caCertificatePem() {
+        return workDir.resolve("conf/tls/ca.crt");
+    }
+
+    /** run-james.sh's own output: the READY line and the console log. */
+    public String output() {
+        try {
+            return Files.readString(output, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** James's log file (logs/james.log). */
+    public String log() {
+        return jamesLog();
+    }
+
+    private String jamesLog() {
+        Path log = workDir.resolve("logs/james.log");
+        try {
+            return Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A log file under logs/ (e.g. "tls-tracking.jsonl"); empty when it does not exist yet. */
+    public String logFile(String name) {
+        Path log = workDir.resolve("logs").resolve(name);
+        try {
+            return Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The James JVM (a child of run-james.sh), for CPU and memory readings. */
+    public ProcessHandle jamesJvm() {
+        return process.descendants()
+                .filter(h -> h.info().commandLine().map(c -> c.contains("MemoryJamesServerMain")).orElse(false))
+                .findFirst().orElseThrow(() -> new IllegalStateException("James JVM not found"));
+    }
+
+    /** Calls WebAdmin; returns status and body. */
+    public HttpResult webadmin(String method, String path, String jsonBody) {
+        try {
+            HttpURLConnection c = (HttpURLConnection) URI.create("http://" + bind + ":" + webadminPort() + path)
+                    .toURL().openConnection();
+            c.setRequestMethod(method);
+            c.setConnectTimeout(5000);
+            c.setReadTimeout(30000);
+            if (jsonBody != null) {
+                c.setDoOutput(true);
+                c.setRequestProperty("Content-Type", "application/json");
+                try (OutputStream os = c.getOutputStream()) {
+                    os.write(jsonBody.getBytes(StandardCharsets.UTF_8));
+                }
+            }
+            int status = c.getResponseCode();
+            InputStream in = status >= 400 ? c.getErrorStream() : c.getInputStream();
+            String body = in == null ? "" : new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            return new HttpResult(status, body);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Creates a domain and a user with a password through WebAdmin. */
+    public void addUser(String address, String password) {
+        String domain = address.substring(address.indexOf('@') + 1);
+        HttpResult d = webadmin("PUT", "/domains/" + domain, null);
+        if (d.status() >= 300 && d.status() != 409) {
+            throw new IllegalStateException("PUT /domains/" + domain + ": " + d);
+        }
+        HttpResult u = webadmin("PUT", "/users/" + address, "{\"password\":\"" + password + "\"}");
+        if (u.status() >= 300) {
+            throw new IllegalStateException("PUT /users/" + address + ": " + u);
+        }
+    }
+
+    /** Polls until {@code condition} holds or the timeout passes; returns whether it held. */
+    public static boolean await(Duration timeout, java.util.function.BooleanSupplier condition) {
+        Instant deadline = Instant.now().plus(timeout);
+        while (Instant.now().isBefore(deadline)) {
+            if (condition.getAsBoolean()) {
+                return true;
+            }
+            sleep(200);
+        }
+        return condition.getAsBoolean();
+    }
+
+    @Override
+    public void close() {
+        if (process.isAlive()) {
+            List<ProcessHandle> all = new ArrayList<>();
+            process.descendants().forEach(all::add);
+            process.destroy();
+            all.forEach(ProcessHandle::destroy);
+            try {
+                if (!process.waitFor(20, TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            all.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
+        }
+    }
+
+    public static String tail(String text, int lines) {
+        List<String> all = text.lines().toList();
+        return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public record HttpResult(int status, String body) {
+    }
+
+    public static final class Builder {
+        private final String name;
+        private Path overlay;
+        private String bind = "127.0.0.1";
+        private final List<String> dnsServers = new ArrayList<>();
+        private final Map<String, String> env = new LinkedHashMap<>();
+        private String javaOpts = "-Xms64m -Xmx512m -XX:+UseSerialGC -XX:TieredStopAtLevel=1";
+
+        private Builder(String name) {
+            this.name = name;
+        }
+
+        /** Files in this directory replace or add to conf/ (e.g. a mailetcontainer.xml for one test). */
+        public Builder overlay(Path dir) {
+            this.overlay = dir;
+            return this;
+        }
+
+        /** Overlay from a test-resources folder, e.g. {@code overlayResource("dkim")}. */
+        public Builder overlayResource(String folder) {
+            return overlay(root().resolve("integration-tests/src/test/resources").resolve(folder));
+        }
+
+        public Builder bind(String address) {
+            this.bind = address;
+            return this;
+        }
+
+        /** A DNS server for James (port 53), e.g. a dnsmasq the test started on 127.0.x.53. */
+        public Builder dnsServer(String address) {
+            dnsServers.add(address);
+            return this;
+        }
+
+        public Builder env(String key, String value) {
+            env.put(key, value);
+            return this;
+        }
+
+        public Builder javaOpts(String opts) {
+            this.javaOpts = opts;
+            return this;
+        }
+
+        public JamesProcess start() throws IOException {
+            return new JamesProcess(this);
+        }
+    }
+}

@@ -1,0 +1,46 @@
+package io.mailsec.core.james;
+
+import javax.mail.MessagingException;
+
+import org.apache.mailet.Attribute;
+import org.apache.mailet.AttributeName;
+import org.apache.mailet.AttributeValue;
+import org.apache.mailet.Mail;
+import org.apache.mailet.base.GenericMailet;
+
+/**
+ * Marks each mail as seen by mailsec: sets the attribute {@code mailsec.version} and, unless
+ * {@code headerName} is empty, a header naming the mailsec version. Its use is operational: one
+ * look at a delivered message tells whether the mailsec jars were loaded from extensions-jars/.
+ *
+ * <p>Init parameter {@code headerName} (default {@code X-Mailsec}).
+ */
+public final class MailsecStamp extends GenericMailet {
+    public static final AttributeName VERSION_ATTRIBUTE = AttributeName.of("mailsec.version");
+
+    private String headerName;
+    private String version;
+
+    @Override
+    public void init() throws MessagingException {
+        headerName = getInitParameter("headerName", "X-Mailsec").trim();
+        if (!headerName.isEmpty() && !headerName.matches("[!-9;-~]+")) {
+            throw new MessagingException("headerName: '" + headerName + "' is not a valid header field name");
+        }
+        version = MailsecVersion.get();
+    }
+
+    @Override
+    public void service(Mail mail) throws MessagingException {
+        mail.setAttribute(new Attribute(VERSION_ATTRIBUTE, AttributeValue.of(version)));
+        if (!headerName.isEmpty()) {
+            mail.getMessage().setHeader(headerName, "mailsec " + version);
+            mail.getMessage().saveChanges();
+        }
+    }
+
+    @Override
+    public String getMailetInfo() {
+        return "mailsec stamp";
+    }
+}

@@ -1,0 +1,124 @@
+#!/usr/bin/env bash
+# Runs Apache James 3.8.1 (memory server) with the mailsec jars and james-conf, in the foreground.
+#
+# Builds what is missing, assembles a working directory (conf/, extensions-jars/, var/), creates a
+# test CA and server certificate at first start, starts James on unprivileged loopback ports, creates
+# a demo domain and user through WebAdmin and prints one line starting with READY. Ctrl-C stops it.
+#
+# Environment (defaults in brackets):
+#   JAMES_WORKDIR [./james-work]   working directory (kept between runs: mail, keys, logs)
+#   JAMES_BIND [127.0.0.1]         address every listener binds to
+#   SMTP_PORT [2525]  (James's 25, MX)      SUBMISSION_PORT [2587] (587)   SMTPS_PORT [2465] (465)
+#   IMAP_PORT [2143]  (143, STARTTLS)       IMAPS_PORT [2993] (993)        POP3S_PORT [2995] (995)
+#   WEBADMIN_PORT [8000]
+#   DEMO_DOMAIN [mailsec.test]  DEMO_USER [demo@$DEMO_DOMAIN]  DEMO_PASSWORD [demo-secret]
+#   DNS_SERVERS                    space-separated DNS servers for James (port 53); default: system resolvers
+#   JAMES_CONF_OVERLAY             a directory whose files are copied over conf/ (tests use it)
+#   JAMES_JAVA [java]  JAMES_JAVA_OPTS [-Xms128m -Xmx1g]
+#   MAILSEC_REBUILD=1              rebuild the jars even when they exist
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "$0")" && pwd)"
+WORK="${JAMES_WORKDIR:-$ROOT/james-work}"
+BIND="${JAMES_BIND:-127.0.0.1}"
+SMTP_PORT="${SMTP_PORT:-2525}"
+SUBMISSION_PORT="${SUBMISSION_PORT:-2587}"
+SMTPS_PORT="${SMTPS_PORT:-2465}"
+IMAP_PORT="${IMAP_PORT:-2143}"
+IMAPS_PORT="${IMAPS_PORT:-2993}"
+POP3S_PORT="${POP3S_PORT:-2995}"
+WEBADMIN_PORT="${WEBADMIN_PORT:-8000}"
+DEMO_DOMAIN="${DEMO_DOMAIN:-mailsec.test}"
+DEMO_USER="${DEMO_USER:-demo@$DEMO_DOMAIN}"
+DEMO_PASSWORD="${DEMO_PASSWORD:-demo-secret}"
+JAVA="${JAMES_JAVA:-java}"
+JAVA_OPTS="${JAMES_JAVA_OPTS:--Xms128m -Xmx1g}"
+
+log() { echo "run-james: $*" >&2; }
+die() { log "ERROR: $*"; exit 1; }
+
+PLUGINS=(mailsec-core tls-policy-mailet dkim-mailet spf-dmarc-matcher virus-scan-mailet)
+LIB="$ROOT/james-conf/target/james-lib"
+
+# 1. Build what is missing.
+need_build="${MAILSEC_REBUILD:-}"
+[ -f "$LIB/james-server-memory-app-3.8.1.jar" ] || need_build=1
+for m in "${PLUGINS[@]}"; do
+  compgen -G "$ROOT/$m/target/$m-*.jar" >/dev/null || need_build=1
+done
+if [ -n "$need_build" ]; then
+  log "building mailsec jars and fetching James 3.8.1 (first run only)..."
+  (cd "$ROOT" && mvn -B -q package -DskipTests -pl james-conf,"$(IFS=,; echo "${PLUGINS[*]}")" -am) >&2 \
+    || die "maven build failed"
+fi
+
+# 2. Assemble the working directory. Configuration is refreshed from james-conf at every start;
+#    mail (var/), logs and the TLS material (conf/tls/) are kept.
+mkdir -p "$WORK/conf" "$WORK/extensions-jars" "$WORK/var" "$WORK/logs" "$WORK/conf/tls"
+find "$WORK/conf" -maxdepth 1 -type f -delete
+cp -R "$ROOT/james-conf/conf/." "$WORK/conf/"
+if [ -n "${JAMES_CONF_OVERLAY:-}" ]; then
+  [ -d "$JAMES_CONF_OVERLAY" ] || die "JAMES_CONF_OVERLAY=$JAMES_CONF_OVERLAY is not a directory"
+  cp -R "$JAMES_CONF_OVERLAY/." "$WORK/conf/"
+fi
+rm -f "$WORK/extensions-jars/"*.jar
+for m in "${PLUGINS[@]}"; do
+  jar=$(ls "$ROOT/$m/target/$m"-*.jar | grep -v -e '-sources' -e '-tests' -e 'original-' | head -1)
+  cp "$jar" "$WORK/extensions-jars/$m.jar"
+done
+
+# Map the standard ports of james-conf to this run's ports.
+map_port() { # file standard-port new-port
+  sed -i "s#<bind>0.0.0.0:$2</bind>#<bind>$BIND:$3</bind>#" "$WORK/conf/$1"
+}
+map_port smtpserver.xml 25 "$SMTP_PORT"
+map_port smtpserver.xml 587 "$SUBMISSION_PORT"
+map_port smtpserver.xml 465 "$SMTPS_PORT"
+map_port imapserver.xml 143 "$IMAP_PORT"
+map_port imapserver.xml 993 "$IMAPS_PORT"
+map_port pop3server.xml 995 "$POP3S_PORT"
+sed -i "s#^port=.*#port=$WEBADMIN_PORT#; s#^host=.*#host=$BIND#" "$WORK/conf/webadmin.properties"
+if [ -n "${DNS_SERVERS:-}" ]; then
+  servers=""
+  for s in $DNS_SERVERS; do servers="$servers<server>$s</server>"; done
+  sed -i "s#<servers>#<servers>$servers#; s#<autodiscover>true</autodiscover>#<autodiscover>false</autodiscover>#" \
+    "$WORK/conf/dnsservice.xml"
+fi
+
+# 3. TLS material: a test CA and a server certificate for this host, made once.
+TLS="$WORK/conf/tls"
+"$ROOT/james-conf/bin/make-test-tls.sh" "$TLS" "mail.$DEMO_DOMAIN" "$BIND"
+
+# 4. Start James.
+cd "$WORK"
+# shellcheck disable=SC2086
+"$JAVA" $JAVA_OPTS -Dworking.directory="$WORK" -Dlogback.configurationFile="$WORK/conf/logback.xml" \
+  -Djdk.tls.ephemeralDHKeySize=2048 -cp "$LIB/*" org.apache.james.MemoryJamesServerMain &
+JAMES_PID=$!
+stop() { kill "$JAMES_PID" 2>/dev/null || true; wait "$JAMES_PID" 2>/dev/null || true; exit 0; }
+trap stop INT TERM
+trap 'kill "$JAMES_PID" 2>/dev/null || true' EXIT
+
+smtp_up() { (exec 3<>"/dev/tcp/$BIND/$SMTP_PORT") 2>/dev/null; }
+for _ in $(seq 1 600); do
+  kill -0 "$JAMES_PID" 2>/dev/null || die "James exited during startup (see $WORK/logs/james.log)"
+  smtp_up && break
+  sleep 0.2
+done
+smtp_up || die "SMTP did not open on $BIND:$SMTP_PORT within 120 s"
+
+# 5. Demo domain and user (idempotent).
+WA="http://$BIND:$WEBADMIN_PORT"
+for _ in $(seq 1 300); do
+  curl -sf -o /dev/null "$WA/domains" && break
+  kill -0 "$JAMES_PID" 2>/dev/null || die "James exited during startup (see $WORK/logs/james.log)"
+  sleep 0.2
+done
+curl -sf -X PUT "$WA/domains/$DEMO_DOMAIN" >/dev/null || die "WebAdmin: could not create domain $DEMO_DOMAIN"
+curl -sf -X PUT "$WA/users/$DEMO_USER" -H 'Content-Type: application/json' \
+  -d "{\"password\":\"$DEMO_PASSWORD\"}" >/dev/null || die "WebAdmin: could not create user $DEMO_USER"
+
+echo "READY smtp=$BIND:$SMTP_PORT submission=$BIND:$SUBMISSION_PORT smtps=$BIND:$SMTPS_PORT" \
+  "imap=$BIND:$IMAP_PORT imaps=$BIND:$IMAPS_PORT pop3s=$BIND:$POP3S_PORT webadmin=$BIND:$WEBADMIN_PORT" \
+  "user=$DEMO_USER password=$DEMO_PASSWORD ca=$TLS/ca.crt workdir=$WORK"
+wait "$JAMES_PID"
