@@ -20,6 +20,8 @@ public final class AvAttributes {
     public static final AttributeName ENGINE = AttributeName.of("mailsec.av.engine");
     /** Scan attempts that failed because the scanner was unavailable (Integer). */
     public static final AttributeName RETRIES = AttributeName.of("mailsec.av.retries");
+    /** Name of the mail when it was first re-spooled for a retry (String). */
+    public static final AttributeName ORIGINAL_NAME = AttributeName.of("mailsec.av.originalName");
     /** true when the mail was passed on unscanned because onScannerFailure=deliver (Boolean). */
     public static final AttributeName FAIL_OPEN = AttributeName.of("mailsec.av.failOpen");
 

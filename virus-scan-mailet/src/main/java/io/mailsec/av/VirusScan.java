@@ -170,6 +170,9 @@ public class VirusScan extends GenericMailet {
         }
         String state = mail.getState();
         Mail copy = mail.duplicate();
+        String original = AvAttributes.string(mail, AvAttributes.ORIGINAL_NAME).orElse(mail.getName());
+        copy.setName(original + "-avretry" + attempt); // stays short however often it is retried
+        AvAttributes.set(copy, AvAttributes.ORIGINAL_NAME, original);
         copy.setAttribute(new Attribute(AvAttributes.RETRIES, AttributeValue.of(attempt)));
         // back on the spool, same processor, after the delay; this copy is then dropped
         getMailetContext().sendMail(copy, state, retryDelay.toMillis(), TimeUnit.MILLISECONDS);

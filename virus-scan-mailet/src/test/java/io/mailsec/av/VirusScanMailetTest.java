@@ -218,6 +218,7 @@ class VirusScanMailetTest {
             FakeMail mail = mail(MessageScannerTest.withAttachment("text/plain", "a.txt", TestFiles.cleanText()));
             m.service(mail);
             FakeMail second = fromSent(ctx.getSentMails().get(0));
+            assertThat(ctx.getSentMails().get(0).getAttributes()).containsKey(AvAttributes.ORIGINAL_NAME);
             m.service(second);
             assertThat(second.getState()).isEqualTo(Mail.ERROR);
             assertThat(second.getErrorMessage()).contains("virus scanner unavailable");

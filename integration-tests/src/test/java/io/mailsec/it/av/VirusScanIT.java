@@ -214,6 +214,15 @@ class VirusScanIT {
             .contains("eve@example.org");
         String eml = get(path, "message/rfc822");
         assertThat(eml).contains("X-Virus-Status: Infected (Test.EICAR.").contains("Subject: " + tag);
+
+        // release (README): reprocess the quarantined mail straight into local delivery
+        JamesProcess.HttpResult task = james.webadmin("PATCH", path + "?action=reprocess&processor=local-delivery", null);
+        assertThat(task.status()).as(task.body()).isEqualTo(201);
+        String taskId = task.body().replaceAll(".*\"taskId\"\\s*:\\s*\"([^\"]+)\".*", "$1");
+        assertThat(james.webadmin("GET", "/tasks/" + taskId + "/await", null).body()).contains("completed");
+        assertThat(JamesProcess.await(Duration.ofSeconds(30), () -> inbox(bob, PASSWORD).stream()
+            .anyMatch(x -> subject(x).equals(tag)))).as("released mail delivered").isTrue();
+        assertThat(quarantineKeys()).doesNotContain(key);
     }
 
     @Test
