@@ -1,6 +1,5 @@
 package io.mailsec.av;
 
-import com.sun.mail.util.BASE64DecoderStream;
 import com.sun.mail.util.QPDecoderStream;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
@@ -237,7 +236,7 @@ public final class MessageScanner {
     static InputStream decode(InputStream in, String encoding) {
         switch (encoding) {
             case "base64":
-                return new BASE64DecoderStream(in, true);
+                return new Base64DecodingStream(in);
             case "quoted-printable":
                 return new QPDecoderStream(in);
             case "x-uuencode":

@@ -6,7 +6,7 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Streams the segments of a multipart body (RFC 2046 §5.1.1): preamble, each body part, epilogue.
- * Uses one fixed buffer (16 KiB), never the whole body. A delimiter is "--boundary" at the start of a
+ * Uses one fixed buffer (32 KiB), never the whole body. A delimiter is "--boundary" at the start of a
  * line, optionally followed by "--" (close delimiter), then only linear white space up to the line end;
  * the CRLF (or LF) before it belongs to the delimiter. Anything else is content. A body that ends
  * without a close delimiter ends its last segment at EOF.
@@ -36,7 +36,7 @@ final class MultipartSplitter {
     MultipartSplitter(InputStream in, String boundary) {
         this.in = in;
         this.delim = ("\n--" + boundary).getBytes(StandardCharsets.ISO_8859_1);
-        this.buf = new byte[Math.max(16 * 1024, delim.length * 4 + 4 * MAX_DELIMITER_LINE)];
+        this.buf = new byte[Math.max(32 * 1024, delim.length * 4 + 4 * MAX_DELIMITER_LINE)];
         buf[0] = '\n'; // a delimiter on the very first line has no CRLF before it
         start = 1;
         end = 1;
