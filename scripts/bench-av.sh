@@ -12,7 +12,9 @@ mvn -B -q -pl virus-scan-mailet dependency:build-classpath -Dmdep.includeScope=t
 CP="virus-scan-mailet/target/test-classes:virus-scan-mailet/target/classes:$(cat "$OUT/cp.txt")"
 ITER=()
 if [ -n "${QUICK:-}" ]; then ITER=(-wi 1 -w 2s -i 2 -r 3s); fi
-run() { java -cp "$CP" org.openjdk.jmh.Main "$@" "${ITER[@]}" -foe true; }
+# -Djmh.ignoreLock: other sessions on this machine may run JMH too (figures are then noisier; the
+# interleaved rounds below are the robust comparison)
+run() { java -Djmh.ignoreLock=true -cp "$CP" org.openjdk.jmh.Main "$@" "${ITER[@]}" -foe true; }
 
 if [ "${BENCH:-all}" != large ]; then
   run 'ScanThroughputBench' -t 1 -rf json -rff "$OUT/small-t1.json"

@@ -157,6 +157,9 @@ public final class ClamdClient implements Closeable {
             try {
                 reply = c.readReply(id);
             } catch (IOException e) {
+                if (c.timedOut()) {
+                    throw new ClamdException("clamd " + endpoint + " timed out after " + ioTimeoutMillis + " ms", e);
+                }
                 if (writeFailure != null) {
                     throw new ClamdException("clamd " + endpoint + " connection lost while sending: " + writeFailure.getMessage(), writeFailure);
                 }

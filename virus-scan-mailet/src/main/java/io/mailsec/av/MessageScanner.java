@@ -81,7 +81,7 @@ public final class MessageScanner {
         void entity(InputStream in, String childPrefix, String position, int messageDepth, int multipartDepth,
                     String defaultType) throws IOException {
             BufferedInputStream bin = new BufferedInputStream(in, 8 * 1024);
-            PartHeaders h = PartHeaders.read(bin);
+            PartHeaders h = PartHeaders.read(bin, childPrefix.isEmpty());
             body(h, bin, childPrefix, position, messageDepth, multipartDepth, defaultType);
         }
 

@@ -32,16 +32,29 @@ final class PartHeaders {
         return h;
     }
 
-    /** Reads header fields from {@code in} (which must be buffered) up to and including the empty line. */
-    static PartHeaders read(InputStream in) throws IOException {
+    /**
+     * Reads header fields from {@code in} (which must support mark/reset, e.g. a BufferedInputStream)
+     * up to and including the empty line. A line that is neither a field ("name: value") nor a
+     * continuation ends the header without being consumed: it is body content and will be scanned
+     * (a part that lacks the empty line must not hide its first lines from the scanner). A leading
+     * mbox "From " line is skipped when {@code allowMboxFrom} (top-level message).
+     */
+    static PartHeaders read(InputStream in, boolean allowMboxFrom) throws IOException {
         PartHeaders h = new PartHeaders();
         ByteArrayOutputStream field = new ByteArrayOutputStream(256);
         ByteArrayOutputStream line = new ByteArrayOutputStream(256);
+        boolean first = true;
         while (true) {
             line.reset();
+            in.mark(MAX_FIELD + 16);
             boolean eof = readLine(in, line);
             byte[] l = line.toByteArray();
             int len = l.length;
+            if (first && allowMboxFrom && len > 5 && new String(l, 0, 5, StandardCharsets.ISO_8859_1).equals("From ")) {
+                first = false;
+                continue;
+            }
+            first = false;
             if (len > 0 && (l[0] == ' ' || l[0] == '\t')) {
                 if (field.size() < MAX_FIELD) {
                     field.write(l, 0, Math.min(len, MAX_FIELD - field.size()));
@@ -52,7 +65,10 @@ final class PartHeaders {
                 if (len == 0) {
                     return h; // empty line (or EOF): end of header
                 }
-                // a line without a colon that does not start a header means the header is over (lenient)
+                if (!isField(l)) {
+                    in.reset(); // not a header field: the body starts here
+                    return h;
+                }
                 field.write(l, 0, Math.min(len, MAX_FIELD));
             }
             if (eof) {
@@ -62,9 +78,23 @@ final class PartHeaders {
         }
     }
 
-    /** Reads one line without its terminator (CRLF or LF); returns true at EOF. */
+    /** "name:" with a name of printable ASCII without spaces (RFC 5322 §2.2; a space before the colon is tolerated). */
+    private static boolean isField(byte[] l) {
+        for (int i = 0; i < l.length; i++) {
+            byte b = l[i];
+            if (b == ':') {
+                return i > 0;
+            }
+            if (b < 33 && b != ' ' || b > 126) {
+                return false;
+            }
+        }
+        return false;
+    }
+
+    /** Reads one line (at most MAX_FIELD bytes) without its terminator (CRLF or LF); returns true at EOF. */
     private static boolean readLine(InputStream in, ByteArrayOutputStream line) throws IOException {
-        while (true) {
+        while (line.size() < MAX_FIELD) {
             int b = in.read();
             if (b < 0) {
                 return true;
@@ -72,16 +102,14 @@ final class PartHeaders {
             if (b == '\n') {
                 byte[] bytes = line.toByteArray();
                 if (bytes.length > 0 && bytes[bytes.length - 1] == '\r') {
-                    byte[] trimmed = java.util.Arrays.copyOf(bytes, bytes.length - 1);
                     line.reset();
-                    line.write(trimmed, 0, trimmed.length);
+                    line.write(bytes, 0, bytes.length - 1);
                 }
                 return false;
             }
-            if (line.size() < MAX_FIELD) {
-                line.write(b);
-            }
+            line.write(b);
         }
+        return false; // over-long line: the rest is read as the next line
     }
 
     private void accept(ByteArrayOutputStream field) {

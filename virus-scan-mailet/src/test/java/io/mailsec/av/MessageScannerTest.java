@@ -240,4 +240,19 @@ class MessageScannerTest {
         assertThat(json).startsWith("{\"verdict\":\"infected\"").contains("\"parts\":[{\"name\":\"1\"")
             .contains("\"name\":\"eicar \\\"q\\\".com\"").contains("\"viruses\":[\"Test.EICAR.");
     }
+
+    @Test
+    void partWithoutTheEmptyLineAfterItsHeaderStillHasItsContentScanned() throws Exception {
+        // RFC 2046 §5.1.1 wants an empty line; without it the first non-field line starts the body
+        byte[] msg = Mime.message("no blank line").multipart("mixed", "n").text("n", "hi")
+            .line("--n").line("Content-Type: text/plain")
+            .line(new String(TestFiles.eicar(), StandardCharsets.US_ASCII))
+            .end("n").bytes();
+        assertThat(scan(msg).verdict()).isEqualTo(Verdict.INFECTED);
+        // an mbox "From " line before the top-level header is skipped, the header still parsed
+        byte[] mbox = ("From alice@example.com Sun Nov 22 14:00:00 2026\r\n"
+            + new String(withAttachment("application/zip", "e.zip", TestFiles.zip("e.com", TestFiles.eicar())), StandardCharsets.ISO_8859_1))
+            .getBytes(StandardCharsets.ISO_8859_1);
+        assertInfected(scan(mbox), "e.zip");
+    }
 }
