@@ -109,10 +109,16 @@ class SecurePortsIT {
             assertThat(SmtpDialog.code(rcpt)).isIn(550, 554);
             assertThat(d.command("DATA").get(0)).startsWith("5");
         }
-        // James's outgoing queue stays empty.
-        JamesProcess.HttpResult q = james.webadmin("GET", "/mailQueues/outgoing/mails", null);
-        assertThat(q.status()).isEqualTo(200);
-        assertThat(q.body().trim()).isEqualTo("[]");
+        // Nothing for remote.example in any of James's queues.
+        JamesProcess.HttpResult queues = james.webadmin("GET", "/mailQueues", null);
+        assertThat(queues.status()).isEqualTo(200);
+        for (String q : queues.body().replaceAll("[\\[\\]\"]", "").split(",")) {
+            if (!q.isBlank()) {
+                JamesProcess.HttpResult mails = james.webadmin("GET", "/mailQueues/" + q.trim() + "/mails", null);
+                assertThat(mails.status()).isEqualTo(200);
+                assertThat(mails.body()).doesNotContain("remote.example");
+            }
+        }
     }
 
     @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mailsec.it.JamesProcess;
 import io.mailsec.it.MailClient;
+import io.mailsec.it.ShippedConf;
 import java.io.ByteArrayOutputStream;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -48,19 +49,17 @@ class VirusScanIT {
     @BeforeAll
     static void start() throws Exception {
         clamd = new AvClamd();
-        Path overlay = Files.createTempDirectory("mailsec-av-overlay");
-        Path res = JamesProcess.root().resolve("integration-tests/src/test/resources/av");
-        String container = Files.readString(JamesProcess.root().resolve("james-conf/conf/mailetcontainer.xml"));
-        String scan = Files.readString(res.resolve("transport-virus-scan.xml")).replace("@CLAMD@", clamd.address());
-        String anchor = "<errorProcessor>rrt-error</errorProcessor>";
-        int a = container.indexOf(anchor);
-        assertThat(a).as("james-conf mailetcontainer.xml has the RecipientRewriteTable mailet").isPositive();
-        int insert = container.indexOf("</mailet>", a) + "</mailet>".length();
-        container = container.substring(0, insert) + "\n" + scan + container.substring(insert);
-        container = container.replace("</processors>", Files.readString(res.resolve("virus-processor.xml")) + "    </processors>");
-        Files.writeString(overlay.resolve("mailetcontainer.xml"), container);
-        Files.copy(res.resolve("virus-warning-optout.txt"), overlay.resolve("virus-warning-optout.txt"));
-        james = JamesProcess.builder("av").overlay(overlay).start();
+        // james-conf's shipped pipeline, with this test's clamd (which it stops and starts), a short
+        // retry delay for the clamd-down test and a rate limit above what the tests send.
+        Path overlay = ShippedConf.in(Files.createTempDirectory("mailsec-av"))
+                .edit("mailetcontainer.xml", "<clamd>127.0.0.1:3310</clamd>", "<clamd>" + clamd.address() + "</clamd>\n"
+                        + "<streamMaxLength>32M</streamMaxLength>\n<retryDelay>2s</retryDelay>")
+                .edit("mailetcontainer.xml", "<optOutFile>conf/virus-warning-optout.txt</optOutFile>",
+                        "<optOutFile>conf/virus-warning-optout.txt</optOutFile>\n<rateLimit>20/1h</rateLimit>")
+                .file("virus-warning-optout.txt", Files.readString(JamesProcess.root()
+                        .resolve("integration-tests/src/test/resources/av/virus-warning-optout.txt")))
+                .dir();
+        james = JamesProcess.builder("av").overlay(overlay).env("CLAMD", clamd.address()).start();
         client = new MailClient(james);
         bob = "bob@" + james.demoDomain();
         optout = "optout@" + james.demoDomain();

@@ -25,13 +25,14 @@ import org.junit.jupiter.api.Test;
 
 import io.mailsec.it.JamesProcess;
 import io.mailsec.it.MailClient;
+import io.mailsec.it.ShippedConf;
 
 /**
  * SPF and DMARC through a real James 3.8.1 (run-james.sh) with a real dnsmasq on 127.0.2.53: an aligned
  * message is delivered with Received-SPF and one Authentication-Results header; a DMARC-failing message
- * from a p=reject domain and one from a p=quarantine domain are taken out of delivery into repositories;
+ * from a p=reject domain is kept in a repository and one from a p=quarantine domain goes to the Spam folder;
  * the SMTP hook refuses an SPF fail at MAIL FROM with 550 5.7.23. The SMTP client connects from
- * 127.0.2.10, which the overlay does not trust.
+ * 127.0.2.10, which the shipped pipeline does not trust. The pipeline is james-conf's own.
  */
 class SpfDmarcPipelineIT {
     static final String CLIENT = "127.0.2.10";
@@ -84,27 +85,18 @@ class SpfDmarcPipelineIT {
         })).as("dnsmasq up on " + DNS).isTrue();
     }
 
-    /** james-conf's own files with the SPF/DMARC stages and the SPF hook inserted at their marked places. */
+    /**
+     * james-conf's shipped pipeline (DNS from dnsservice.xml, i.e. the test's dnsmasq), with the
+     * authserv-id named and the optional SPF hook switched on.
+     */
     static Path overlay() throws IOException {
-        Path dir = work.resolve("overlay");
-        Files.createDirectories(dir);
-        Path conf = JamesProcess.root().resolve("james-conf/conf");
-        Path res = JamesProcess.root().resolve("integration-tests/src/test/resources/spfdmarc");
-
-        String mc = Files.readString(conf.resolve("mailetcontainer.xml"));
-        String marker = "<!-- mailsec inbound stages (SPF, DKIM verify, DMARC, virus scan) go here. -->";
-        assertThat(mc).as("inbound marker in james-conf mailetcontainer.xml").contains(marker);
-        Files.writeString(dir.resolve("mailetcontainer.xml"),
-                mc.replace(marker, marker + "\n" + Files.readString(res.resolve("mailetcontainer-inbound.xml"))));
-
-        String smtp = Files.readString(conf.resolve("smtpserver.xml"));
-        String core = "<handler class=\"org.apache.james.smtpserver.CoreCmdHandlerLoader\"/>";
-        int at = smtp.indexOf(core); // the first server is the MX (port 25)
-        assertThat(at).as("MX handlerchain in james-conf smtpserver.xml").isPositive();
-        Files.writeString(dir.resolve("smtpserver.xml"),
-                smtp.substring(0, at) + Files.readString(res.resolve("smtpserver-mx-handler.xml")).trim() + "\n            "
-                        + smtp.substring(at));
-        return dir;
+        return ShippedConf.in(work)
+                .edit("mailetcontainer.xml", "<mailet match=\"All\" class=\"io.mailsec.spf.SpfCheck\">",
+                        "<mailet match=\"All\" class=\"io.mailsec.spf.SpfCheck\">\n<receiver>mx.mailsec.test</receiver>")
+                .edit("mailetcontainer.xml", "<mailet match=\"All\" class=\"io.mailsec.dmarc.DmarcCheck\">",
+                        "<mailet match=\"All\" class=\"io.mailsec.dmarc.DmarcCheck\">\n<authservId>mx.mailsec.test</authservId>")
+                .edit("smtpserver.xml", "<!-- mailsec (optional): refuse SPF \"fail\"", "<handler class=\"io.mailsec.spf.SpfMailHook\"/>\n<!--")
+                .dir();
     }
 
     /** Plain SMTP to the MX port from 127.0.2.10; returns the reply code of each step. */
@@ -221,12 +213,15 @@ class SpfDmarcPipelineIT {
         assertThat(send("x@other.test", "Q <q@quarantining.test>", quarantined)).containsExactly(220, 250, 250, 250, 354, 250);
         assertThat(send("bounce@aligned.test", "Alice <alice@aligned.test>", control)).containsExactly(220, 250, 250, 250, 354, 250);
         delivered(control); // mail sent after the two failing ones has been processed
-        assertThat(JamesProcess.await(Duration.ofSeconds(20), () -> repository("dmarc-reject").size() == 1
-                && repository("dmarc-quarantine").size() == 1)).as("one mail in each DMARC repository\n"
-                + JamesProcess.tail(james.log(), 40)).isTrue();
-        assertThat(repository("dmarc-reject").get(0)).contains(rejected).contains("dmarc=fail")
+        // p=reject: kept in the dmarc-rejected repository, never delivered (no bounce: SPF did not pass).
+        assertThat(JamesProcess.await(Duration.ofSeconds(20), () -> repository("dmarc-rejected").size() == 1))
+                .as("one mail in the dmarc-rejected repository\n" + JamesProcess.tail(james.log(), 40)).isTrue();
+        assertThat(repository("dmarc-rejected").get(0)).contains(rejected).contains("dmarc=fail")
                 .contains("policy.dmarc=reject").contains("Received-SPF: softfail");
-        assertThat(repository("dmarc-quarantine").get(0)).contains(quarantined).contains("policy.dmarc=quarantine");
+        // p=quarantine: delivered to the recipient's Spam folder, not the inbox.
+        assertThat(JamesProcess.await(Duration.ofSeconds(20), () -> "1".equals(james.webadmin("GET",
+                "/users/" + james.demoUser() + "/mailboxes/Spam/messageCount", null).body().trim())))
+                .as("one mail in the Spam folder\n" + JamesProcess.tail(james.log(), 40)).isTrue();
         List<String> subjects = inbox().stream().map(SpfDmarcPipelineIT::subjectOf).toList();
         assertThat(subjects).doesNotContain(rejected, quarantined);
         assertThat(james.log()).contains("result=fail policy=reject disposition=reject")

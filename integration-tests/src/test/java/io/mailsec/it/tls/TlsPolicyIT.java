@@ -25,6 +25,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import io.mailsec.it.JamesProcess;
+import io.mailsec.it.ShippedConf;
 import io.mailsec.it.MailClient;
 import io.mailsec.it.TestTls;
 import io.mailsec.tls.outbound.SmtpClient;
@@ -82,38 +83,24 @@ class TlsPolicyIT {
         }
     }
 
-    /** james-conf's own smtpserver.xml and mailetcontainer.xml with the TLS wiring of the README added. */
+    /**
+     * james-conf's shipped pipeline (which wires the TLS hooks and TlsPolicyDelivery), with this test's
+     * policy and peer CA, a short reload interval, a second TlsPolicyDelivery in retry mode for
+     * retry.tls.test, and the TLS facts copied to headers so the test can read them.
+     */
     static Path overlay(Path ca) throws Exception {
-        Path o = Files.createDirectories(dir.resolve("overlay"));
-        Path conf = JamesProcess.root().resolve("james-conf/conf");
-        String smtp = Files.readString(conf.resolve("smtpserver.xml"));
-        smtp = smtp.replace("<handler class=\"org.apache.james.smtpserver.CoreCmdHandlerLoader\"/>",
-                "<handler class=\"io.mailsec.tls.james.TlsReceivedHook\"/>\n            "
-                        + "<handler class=\"org.apache.james.smtpserver.CoreCmdHandlerLoader\"/>");
-        // the MX listener (the first handlerchain) enforces the inbound policy
-        smtp = smtp.replaceFirst("<handlerchain>", "<handlerchain>\n            <handler class=\"io.mailsec.tls.james.InboundTlsPolicyHook\">\n"
-                + "                <policyFile>conf/mailsec-tls.policy</policyFile>\n                <checkInterval>2s</checkInterval>\n"
-                + "            </handler>");
-        Files.writeString(o.resolve("smtpserver.xml"), smtp);
-
-        String mc = Files.readString(conf.resolve("mailetcontainer.xml"));
-        String delivery = "<mailet match=\"All\" class=\"io.mailsec.tls.james.TlsPolicyDelivery\">\n"
-                + "                <policyFile>conf/mailsec-tls.policy</policyFile>\n"
+        String shippedDelivery = "<policyFile>conf/mailsec-tls.policy</policyFile>\n"
+                + "                <onTlsFailure>bounce</onTlsFailure>\n"
+                + "                <maxRetries>5</maxRetries>\n"
+                + "                <retryDelay>10m</retryDelay>";
+        String testDelivery = "<policyFile>conf/mailsec-tls.policy</policyFile>\n"
                 + "                <trustStore>conf/tls-peers-ca.pem</trustStore>\n"
                 + "                <heloName>mx.mailsec.test</heloName>\n"
-                + "                <onTlsFailure>bounce</onTlsFailure>\n"
-                + "                <connectTimeout>10s</connectTimeout>\n"
-                + "            </mailet>";
-        // retry.tls.test goes to a processor whose TlsPolicyDelivery retries TLS failures before the DSN
-        String retrying = "<mailet match=\"HostIs=retry.tls.test\" class=\"ToProcessor\">\n"
-                + "                <processor>relay-retry</processor>\n            </mailet>\n            " + delivery;
-        String replaced = Pattern.compile("<mailet match=\"All\" class=\"RemoteDelivery\">.*?</mailet>", Pattern.DOTALL)
-                .matcher(mc).replaceFirst(java.util.regex.Matcher.quoteReplacement(retrying));
-        replaced = replaced.replace("</processors>", "    <processor state=\"relay-retry\" enableJmx=\"false\">\n            "
-                + delivery.replace("<onTlsFailure>bounce</onTlsFailure>", "<onTlsFailure>retry</onTlsFailure>\n"
-                        + "                <maxRetries>1</maxRetries>\n                <retryDelay>2s</retryDelay>")
-                + "\n        </processor>\n    </processors>");
-        assertThat(replaced).as("RemoteDelivery replaced").isNotEqualTo(mc);
+                + "                <connectTimeout>10s</connectTimeout>\n";
+        String retryProcessor = "    <processor state=\"relay-retry\" enableJmx=\"false\">\n"
+                + "            <mailet match=\"All\" class=\"io.mailsec.tls.james.TlsPolicyDelivery\">\n"
+                + testDelivery + "<onTlsFailure>retry</onTlsFailure>\n<maxRetries>1</maxRetries>\n<retryDelay>2s</retryDelay>\n"
+                + "            </mailet>\n        </processor>\n    </processors>";
         String facts = "<mailet match=\"io.mailsec.tls.james.ReceivedOverTls\" class=\"MailAttributesToMimeHeaders\">\n"
                 + "                <simplemapping>mailsec.tls.protocol;X-Test-Tls-Protocol</simplemapping>\n"
                 + "                <simplemapping>mailsec.tls.cipher;X-Test-Tls-Cipher</simplemapping>\n"
@@ -121,10 +108,16 @@ class TlsPolicyIT {
                 + "            <mailet match=\"io.mailsec.tls.james.ReceivedOverTls=TLSv1.3\" class=\"SetMimeHeader\">\n"
                 + "                <name>X-Test-Over-Tls13</name>\n                <value>yes</value>\n"
                 + "            </mailet>\n            ";
-        int root = replaced.indexOf("<processor state=\"root\"");
-        int toTransport = replaced.indexOf("<mailet match=\"All\" class=\"ToProcessor\">", root);
-        replaced = replaced.substring(0, toTransport) + facts + replaced.substring(toTransport);
-        Files.writeString(o.resolve("mailetcontainer.xml"), replaced);
+        String toTransport = "<mailet match=\"local-or-authenticated\" class=\"ToProcessor\">";
+        String dkimSign = "<mailet match=\"All\" class=\"io.mailsec.dkim.mailet.DkimSign\">";
+        Path o = ShippedConf.in(dir)
+                .edit("smtpserver.xml", "<checkInterval>5s</checkInterval>", "<checkInterval>2s</checkInterval>")
+                .edit("mailetcontainer.xml", shippedDelivery, testDelivery + "<onTlsFailure>bounce</onTlsFailure>")
+                .edit("mailetcontainer.xml", dkimSign, "<mailet match=\"HostIs=retry.tls.test\" class=\"ToProcessor\">\n"
+                        + "                <processor>relay-retry</processor>\n            </mailet>\n            " + dkimSign)
+                .edit("mailetcontainer.xml", "    </processors>", retryProcessor)
+                .edit("mailetcontainer.xml", toTransport, facts + toTransport)
+                .dir();
         Files.copy(Path.of(TlsPolicyIT.class.getResource("/tls/mailsec-tls.policy").toURI()), o.resolve("mailsec-tls.policy"));
         Files.copy(ca, o.resolve("tls-peers-ca.pem"));
         return o;
