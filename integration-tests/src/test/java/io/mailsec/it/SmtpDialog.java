@@ -30,6 +30,15 @@ public final class SmtpDialog implements AutoCloseable {
         return new SmtpDialog(s);
     }
 
+    /** Connects from a given local address (e.g. 127.0.6.10, so the server does not see a trusted 127.0.0.1). */
+    public static SmtpDialog connectFrom(String localAddress, String host, int port) throws IOException {
+        Socket s = new Socket();
+        s.bind(new InetSocketAddress(localAddress, 0));
+        s.connect(new InetSocketAddress(host, port), 5000);
+        s.setSoTimeout(30000);
+        return new SmtpDialog(s);
+    }
+
     /** Implicit TLS (SMTPS). */
     public static SmtpDialog connectTls(SSLContext ctx, String host, int port) throws IOException {
         SSLSocket s = (SSLSocket) ctx.getSocketFactory().createSocket();

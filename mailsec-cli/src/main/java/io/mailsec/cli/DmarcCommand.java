@@ -24,8 +24,8 @@ import io.mailsec.spf.SpfVerdict;
 
 /**
  * {@code mailsec dmarc check [--ip IP --helo NAME --sender ADDR] [--dns HOST[:PORT]] [--json] < message.eml}:
- * runs SPF, DKIM and DMARC on a message as the pipeline would. DKIM verification is reported as
- * unavailable until the DKIM module offers a verifier; {@code --dkim DOMAIN=RESULT} supplies results.
+ * runs SPF, DKIM and DMARC on a message as the pipeline would: the DKIM verifier of DkimVerify, its
+ * results read by DmarcCheck's reader. {@code --dkim DOMAIN=RESULT} replaces verification (for what-if checks).
  */
 public final class DmarcCommand implements Subcommand {
     static final String USAGE = String.join("\n",
@@ -33,8 +33,8 @@ public final class DmarcCommand implements Subcommand {
             "                           [--dkim DOMAIN=RESULT]... [--json] < message.eml",
             "  Runs SPF (when --ip is given; --sender defaults to the Return-Path header, else the null sender),",
             "  DKIM and DMARC (RFC 9989 by default) on the message read from standard input.",
-            "  DKIM verification: not available in this build (the DKIM module offers no verifier yet);",
-            "  pass results with --dkim example.com=pass (repeatable).",
+            "  DKIM: every signature is verified (keys from DNS) as DkimVerify does; --dkim example.com=pass",
+            "  (repeatable) skips verification and uses the given results instead.",
             "  --json  prints {\"spf\": {\"result\", \"domain\"}, \"dkim\": [{\"domain\", \"result\"}],",
             "                  \"dmarc\": {\"result\", \"policy\", \"disposition\", \"reason\"}}",
             "  Exit status 0 whatever the results; 2 on bad usage.");
@@ -57,7 +57,8 @@ public final class DmarcCommand implements Subcommand {
         if (o.ip != null && o.helo == null) {
             throw new UsageException("--helo is required with --ip");
         }
-        InternetHeaders headers = new InternetHeaders(in); // reads the header block only
+        byte[] message = in.readAllBytes();
+        InternetHeaders headers = new InternetHeaders(new java.io.ByteArrayInputStream(message));
         List<String> from = new ArrayList<>();
         String[] fields = headers.getHeader("From");
         if (fields != null) {
@@ -77,6 +78,12 @@ public final class DmarcCommand implements Subcommand {
             spf = SpfEvaluator.builder(dns).receiver(o.receiver).executor(io.mailsec.spf.ParallelLookups.sharedExecutor()).build().checkMailFrom(o.ip, sender, o.helo);
         }
         List<DmarcInput.Dkim> dkim = new ArrayList<>();
+        List<io.mailsec.dkim.DkimResult> verified = List.of();
+        if (o.dkim.isEmpty()) {
+            // The pipeline's path: DkimVerify's results, read by DmarcCheck's attribute reader.
+            verified = new io.mailsec.dkim.DkimVerifier(dns).verify(message);
+            dkim.addAll(io.mailsec.dmarc.DkimResultsAttribute.fromJson(io.mailsec.dkim.DkimResultsJson.toJson(verified)));
+        }
         for (String d : o.dkim) {
             int eq = d.indexOf('=');
             if (eq <= 0) {
@@ -98,15 +105,26 @@ public final class DmarcCommand implements Subcommand {
             s.put("evaluated", spf != null);
             root.put("spf", s);
             List<Map<String, Object>> dk = new ArrayList<>();
-            for (DmarcInput.Dkim d : dkim) {
+            for (io.mailsec.dkim.DkimResult r : verified) {
                 Map<String, Object> m = new LinkedHashMap<>();
-                m.put("domain", d.domain());
-                m.put("result", d.result());
-                m.put("source", "--dkim");
+                m.put("domain", r.domain());
+                m.put("result", r.result());
+                m.put("selector", r.selector());
+                m.put("algorithm", r.algorithm());
+                m.put("reason", r.reason());
+                m.put("source", "verified");
                 dk.add(m);
             }
+            if (verified.isEmpty()) {
+                for (DmarcInput.Dkim d : dkim) {
+                    Map<String, Object> m = new LinkedHashMap<>();
+                    m.put("domain", d.domain());
+                    m.put("result", d.result());
+                    m.put("source", "--dkim");
+                    dk.add(m);
+                }
+            }
             root.put("dkim", dk);
-            root.put("dkimVerification", "unavailable: the DKIM module offers no verifier in this build");
             Map<String, Object> dm = new LinkedHashMap<>();
             dm.put("result", v.result().word());
             dm.put("policy", v.policyWord());
@@ -120,7 +138,15 @@ public final class DmarcCommand implements Subcommand {
             out.println(new ObjectMapper().writeValueAsString(root));
         } else {
             out.println("spf=" + (spf == null ? "none (not evaluated: no --ip)" : spf.result().word() + " domain=" + spf.domain()));
-            out.println("dkim: verification unavailable in this build" + (dkim.isEmpty() ? "" : "; given: " + dkim));
+            if (!o.dkim.isEmpty()) {
+                out.println("dkim (given with --dkim): " + dkim);
+            } else if (verified.isEmpty()) {
+                out.println("dkim=none (no signature)");
+            }
+            for (io.mailsec.dkim.DkimResult r : verified) {
+                out.println("dkim=" + r.result() + " d=" + r.domain() + " s=" + r.selector() + " a=" + r.algorithm()
+                        + " reason=\"" + r.reason() + "\"");
+            }
             out.println("dmarc=" + v.result().word() + " policy=" + v.policyWord() + " disposition=" + v.disposition().word()
                     + " from=" + v.fromDomain());
             out.println("reason: " + v.reason());

@@ -18,10 +18,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 /** {@code mailsec spf check} and {@code mailsec dmarc check} through Main, against a real dnsmasq. */
 class SpfCommandTest {
     static SpfTestDnsmasq dns;
+    static final io.mailsec.dkim.SigningKey KEY = io.mailsec.dkim.DkimKeys.generate(io.mailsec.dkim.SigningKey.Type.ED25519, 0, "cli");
 
     @BeforeAll
     static void start() throws Exception {
         dns = new SpfTestDnsmasq(List.of(
+                "txt-record=ed._domainkey.ex.test,\"" + KEY.dnsRecord() + "\"",
                 "txt-record=ex.test,\"v=spf1 ip4:192.0.2.0/24 -all exp=why.ex.test\"",
                 "txt-record=why.ex.test,\"%{i} may not send for %{d}\"",
                 "txt-record=_dmarc.ex.test,\"v=DMARC1; p=reject\"",
@@ -100,5 +102,24 @@ class SpfCommandTest {
         Run noFrom = run("Subject: none\r\n\r\nx\r\n", "dmarc", "check", "--dns", SpfTestDnsmasq.ADDRESS, "--json");
         assertThat(noFrom.json().at("/dmarc/result").asText()).isEqualTo("permerror");
         assertThat(run(msg, "dmarc", "check", "--mode", "rfc1").exit).isEqualTo(2);
+    }
+
+    @Test
+    void dmarcCheckVerifiesDkimAsThePipelineDoes_rfc9989_4_4() throws Exception {
+        String body = "From: Alice <alice@ex.test>\r\nTo: bob@example.org\r\nSubject: signed\r\n\r\nhello\r\n";
+        String sig = io.mailsec.dkim.DkimSigner.sign(body.getBytes(StandardCharsets.US_ASCII),
+                List.of(new io.mailsec.dkim.SignSpec(KEY, "ex.test", "ed"))).get(0);
+        Run pass = run(sig + "\r\n" + body, "dmarc", "check", "--dns", SpfTestDnsmasq.ADDRESS, "--json");
+        assertThat(pass.exit).isZero();
+        assertThat(pass.json().at("/dkim/0/domain").asText()).isEqualTo("ex.test");
+        assertThat(pass.json().at("/dkim/0/result").asText()).isEqualTo("pass");
+        assertThat(pass.json().at("/dkim/0/source").asText()).isEqualTo("verified");
+        assertThat(pass.json().at("/dmarc/result").asText()).isEqualTo("pass");
+        assertThat(pass.json().at("/dmarc/disposition").asText()).isEqualTo("none");
+
+        Run tampered = run(sig + "\r\n" + body.replace("hello", "hullo"), "dmarc", "check", "--dns", SpfTestDnsmasq.ADDRESS, "--json");
+        assertThat(tampered.json().at("/dkim/0/result").asText()).isEqualTo("fail");
+        assertThat(tampered.json().at("/dmarc/result").asText()).isEqualTo("fail");
+        assertThat(tampered.json().at("/dmarc/disposition").asText()).isEqualTo("reject");
     }
 }

@@ -67,6 +67,13 @@ public final class DkimResultsAttribute {
         }
     }
 
+    /** DkimVerify's JSON array read as DMARC input, exactly as {@link #parse} reads the attribute. */
+    public static List<DmarcInput.Dkim> fromJson(String json) {
+        List<DmarcInput.Dkim> out = new ArrayList<>();
+        addJson(out, json);
+        return out;
+    }
+
     private static void addJson(List<DmarcInput.Dkim> out, String json) {
         JsonNode root;
         try {

@@ -48,9 +48,11 @@ public final class PipelineLoadBench {
     private final String name;
     private final MessageSource source;
     private final List<String> users = new ArrayList<>();
+    private final String clientAddress;
 
-    public PipelineLoadBench(String name, JamesProcess james, MessageSource source, String domain) {
+    public PipelineLoadBench(String name, JamesProcess james, MessageSource source, String domain, String clientAddress) {
         this.name = name;
+        this.clientAddress = clientAddress;
         this.james = james;
         this.source = source;
         for (int i = 0; i < MAILBOXES; i++) {
@@ -70,7 +72,7 @@ public final class PipelineLoadBench {
         List<Future<?>> fs = new ArrayList<>();
         for (int c = 0; c < CONNECTIONS; c++) {
             fs.add(pool.submit(() -> {
-                try (SmtpDialog d = SmtpDialog.connect(james.host(), james.smtpPort())) {
+                try (SmtpDialog d = SmtpDialog.connectFrom(clientAddress, james.host(), james.smtpPort())) {
                     d.reply();
                     d.command("EHLO " + source.helo());
                     int i;

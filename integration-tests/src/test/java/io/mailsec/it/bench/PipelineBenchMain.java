@@ -1,0 +1,127 @@
+package io.mailsec.it.bench;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import io.mailsec.core.dns.Dnsmasq;
+import io.mailsec.dkim.DkimKeys;
+import io.mailsec.dkim.DkimSigner;
+import io.mailsec.dkim.SignSpec;
+import io.mailsec.dkim.SigningKey;
+import io.mailsec.it.JamesProcess;
+import io.mailsec.it.ShippedConf;
+
+/**
+ * Issue 7's end-to-end benchmark: James's stock pipeline against the mailsec inbound pipeline
+ * (SPF, DKIM verify, DMARC, TLS facts; no virus scan), both real James 3.8.1 processes, rounds
+ * alternating in the same run. Mail is DKIM-signed (RSA-2048) for an SPF- and DMARC-aligned domain
+ * served by a real dnsmasq, and sent from 127.0.6.10 so the inbound checks really run.
+ *
+ * <p>Usage: {@code scripts/bench-pipeline.sh [messagesPerRound] [rounds]} (defaults 1000, 3).
+ */
+public final class PipelineBenchMain {
+    static final String DNS = "127.0.6.53";
+    static final String CLIENT = "127.0.6.10";
+    static final String DOMAIN = "bench.test";
+    static final String LOCAL = "bench-local.test";
+    static final String VIRUS_SCAN = "<mailet match=\"All\" class=\"io.mailsec.av.VirusScan\">\n"
+            + "                <clamd>127.0.0.1:3310</clamd>\n            </mailet>";
+
+    public static void main(String[] args) throws Exception {
+        int perRound = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
+        int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
+        Path work = Files.createDirectories(JamesProcess.root().resolve("integration-tests/target/bench"));
+
+        SigningKey key = DkimKeys.generate(SigningKey.Type.RSA, 2048, "bench");
+        SignSpec spec = new SignSpec(key, DOMAIN, "s1");
+        try (Dnsmasq dns = Dnsmasq.start(DNS, List.of("test"), List.of(
+                "txt-record=" + DOMAIN + ",\"v=spf1 ip4:127.0.6.0/24 -all\"",
+                "txt-record=_dmarc." + DOMAIN + ",\"v=DMARC1; p=reject\"",
+                txt("s1._domainkey." + DOMAIN, key.dnsRecord())));
+             JamesProcess stock = JamesProcess.builder("bench-stock").overlay(stockOverlay(work)).dnsServer(DNS)
+                     .javaOpts("-Xms256m -Xmx1g -XX:+UseParallelGC").start();
+             JamesProcess mailsec = JamesProcess.builder("bench-mailsec").overlay(mailsecOverlay(work)).dnsServer(DNS)
+                     .javaOpts("-Xms256m -Xmx1g -XX:+UseParallelGC").start()) {
+
+            PipelineLoadBench.MessageSource source = new PipelineLoadBench.MessageSource() {
+                @Override
+                public String message(int i, String from, String rcpt) {
+                    String msg = PipelineLoadBench.plainMessage(i, "alice@" + DOMAIN, rcpt, "");
+                    try {
+                        String sig = DkimSigner.sign(msg.getBytes(StandardCharsets.US_ASCII), List.of(spec)).get(0);
+                        return sig + "\r\n" + msg;
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                }
+
+                @Override
+                public String envelopeFrom() {
+                    return "bounce@" + DOMAIN;
+                }
+
+                @Override
+                public String helo() {
+                    return "mta." + DOMAIN;
+                }
+            };
+            PipelineLoadBench a = new PipelineLoadBench("stock", stock, source, LOCAL, CLIENT);
+            PipelineLoadBench b = new PipelineLoadBench("mailsec", mailsec, source, LOCAL, CLIENT);
+            a.round(Math.max(100, perRound / 5)); // warm-up, not counted
+            b.round(Math.max(100, perRound / 5));
+            List<PipelineLoadBench.RoundResult> ra = new ArrayList<>();
+            List<PipelineLoadBench.RoundResult> rb = new ArrayList<>();
+            for (int r = 0; r < rounds; r++) {
+                ra.add(a.round(perRound));
+                rb.add(b.round(perRound));
+            }
+            StringBuilder out = new StringBuilder();
+            out.append(String.format("%-8s %6s %8s %9s %8s %8s %10s %10s%n", "pipeline", "msgs", "seconds", "msgs/s",
+                    "p50 ms", "p99 ms", "cpu ms/msg", "peak RSS"));
+            for (int r = 0; r < rounds; r++) {
+                for (PipelineLoadBench.RoundResult x : List.of(ra.get(r), rb.get(r))) {
+                    out.append(String.format("%-8s %6d %8.1f %9.1f %8.2f %8.2f %10.3f %8d MB%n", x.name(), x.messages(),
+                            x.seconds(), x.msgsPerSecond(), x.p50Ms(), x.p99Ms(), x.cpuMsPerMessage(), x.peakRssKb() / 1024));
+                }
+            }
+            PipelineLoadBench.summary(ra, rb).forEach((k, v) -> out.append(k).append(" = ").append(v).append('\n'));
+            System.out.print(out);
+            PipelineLoadBench.writeReport(work.resolve("pipeline.txt"), out.toString());
+            // Proof that the mailsec pipeline really evaluated the mail.
+            String log = mailsec.log();
+            System.out.println("mailsec log: dmarc pass lines = " + log.lines().filter(l -> l.contains("dmarc") && l.contains("result=pass")).count()
+                    + ", dkim pass lines = " + log.lines().filter(l -> l.contains("dkim.verify") && l.contains("result=pass")).count());
+        }
+    }
+
+    static String txt(String name, String value) {
+        StringBuilder b = new StringBuilder("txt-record=").append(name);
+        for (int i = 0; i < value.length(); i += 250) {
+            b.append(",\"").append(value, i, Math.min(value.length(), i + 250)).append('"');
+        }
+        return b.toString();
+    }
+
+    /** James's stock inbound pipeline: no mailsec stage, no mailsec SMTP hook on the MX. */
+    static Path stockOverlay(Path work) throws Exception {
+        return ShippedConf.in(Files.createTempDirectory(work, "stock"))
+                .edit("mailetcontainer.xml", "<mailet match=\"All\" class=\"io.mailsec.core.james.MailsecStamp\"/>", "")
+                .edit("mailetcontainer.xml", "<processor>inbound</processor>", "<processor>transport</processor>")
+                .edit("mailetcontainer.xml", VIRUS_SCAN, "")
+                .edit("smtpserver.xml", "<handler class=\"io.mailsec.tls.james.TlsReceivedHook\"/>", "")
+                .edit("smtpserver.xml", "<handler class=\"io.mailsec.core.james.smtp.TlsRequiredForAuthHook\"/>", "")
+                .edit("smtpserver.xml", "<handler class=\"io.mailsec.tls.james.InboundTlsPolicyHook\">", "<!--")
+                .edit("smtpserver.xml", "<checkInterval>5s</checkInterval>\n            </handler>", "-->")
+                .dir();
+    }
+
+    /** The shipped mailsec pipeline without the virus scan. */
+    static Path mailsecOverlay(Path work) throws Exception {
+        return ShippedConf.in(Files.createTempDirectory(work, "mailsec"))
+                .edit("mailetcontainer.xml", VIRUS_SCAN, "")
+                .dir();
+    }
+}
