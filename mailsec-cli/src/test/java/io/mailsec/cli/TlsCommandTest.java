@@ -1,5 +1,9 @@
 package io.mailsec.cli;
 
+import io.mailsec.tls.peers.Dnsmasq;
+import io.mailsec.tls.peers.Peers;
+import io.mailsec.tls.peers.PostfixPeer;
+import io.mailsec.tls.peers.TestPki;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayInputStream;
@@ -34,32 +38,32 @@ class TlsCommandTest {
 
     @BeforeAll
     static void start() throws Exception {
-        TlsPeers.requireRoot();
+        Peers.requireRoot();
         dir = Files.createDirectories(Path.of("/tmp", "mailsec-tls-cli-" + ProcessHandle.current().pid() + "-" + System.nanoTime()));
         try {
-            TlsTestPki pki = new TlsTestPki("mailsec CLI test CA");
+            TestPki pki = new TestPki("mailsec CLI test CA");
             ca = pki.writeCa(dir.resolve("ca.pem"));
             Instant now = Instant.now();
             Path[] valid = pki.issue(dir, "valid", "mx.probe.tls.test", now.minus(Duration.ofDays(1)), now.plus(Duration.ofDays(30)));
-            Path[] self = TlsTestPki.selfSigned(dir, "self", "mx.self.tls.test");
+            Path[] self = TestPki.selfSigned(dir, "self", "mx.self.tls.test");
             Map<String, String[]> mx = new LinkedHashMap<>();
             mx.put("probe.tls.test", new String[] {"mx.probe.tls.test", "127.0.4.60"});
             mx.put("plain.tls.test", new String[] {"mx.plain.tls.test", "127.0.4.61"});
             mx.put("self.tls.test", new String[] {"mx.self.tls.test", "127.0.4.62"});
-            TlsDnsmasq.start(DNS, dir, "tls.test", mx);
-            TlsPostfixPeer.start(dir.resolve("postfix"), List.copyOf(mx.keySet()), List.of(
-                    new TlsPostfixPeer.Listener("127.0.4.60", null, valid[0], valid[1]),
-                    new TlsPostfixPeer.Listener("127.0.4.61", "-o smtpd_tls_security_level=none", null, null),
-                    new TlsPostfixPeer.Listener("127.0.4.62", null, self[0], self[1])));
+            Dnsmasq.start(DNS, dir, "tls.test", mx);
+            PostfixPeer.start(dir.resolve("postfix"), List.copyOf(mx.keySet()), List.of(
+                    new PostfixPeer.Listener("127.0.4.60", null, valid[0], valid[1]),
+                    new PostfixPeer.Listener("127.0.4.61", "-o smtpd_tls_security_level=none", null, null),
+                    new PostfixPeer.Listener("127.0.4.62", null, self[0], self[1])));
         } catch (Exception | Error e) {
-            TlsPeers.closeAll();
+            Peers.closeAll();
             throw e;
         }
     }
 
     @AfterAll
     static void stop() {
-        TlsPeers.closeAll();
+        Peers.closeAll();
         if (dir != null) {
             try (var files = java.nio.file.Files.walk(dir)) {
                 files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());

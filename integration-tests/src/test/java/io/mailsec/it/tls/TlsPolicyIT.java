@@ -1,5 +1,10 @@
 package io.mailsec.it.tls;
 
+import io.mailsec.tls.peers.Dnsmasq;
+import io.mailsec.tls.peers.Peers;
+import io.mailsec.tls.peers.PostfixPeer;
+import io.mailsec.tls.peers.StripTlsRelay;
+import io.mailsec.tls.peers.TestPki;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
