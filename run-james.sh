@@ -15,6 +15,9 @@
 #   DNS_SERVERS                    space-separated DNS servers for James (port 53); default: system resolvers
 #   JAMES_CONF_OVERLAY             a directory whose files are copied over conf/ (tests use it)
 #   JAMES_JAVA [java]  JAMES_JAVA_OPTS [-Xms128m -Xmx1g]
+#   CLAMD [start one]              host:port of a running clamd; unset: start clamd on 127.0.0.1:$CLAMD_PORT
+#   CLAMD_PORT [3310]              port for the clamd this script starts (real signatures from
+#                                  /var/lib/clamav when present, else EICAR test signatures only)
 #   MAILSEC_REBUILD=1              rebuild the jars even when they exist
 set -euo pipefail
 
@@ -38,17 +41,19 @@ log() { echo "run-james: $*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
 
 PLUGINS=(mailsec-core tls-policy-mailet dkim-mailet spf-dmarc-matcher virus-scan-mailet)
+CLI_JAR="$ROOT/mailsec-cli/target/mailsec-cli.jar"
 LIB="$ROOT/james-conf/target/james-lib"
 
 # 1. Build what is missing.
 need_build="${MAILSEC_REBUILD:-}"
 [ -f "$LIB/james-server-memory-app-3.8.1.jar" ] || need_build=1
+[ -f "$CLI_JAR" ] || need_build=1
 for m in "${PLUGINS[@]}"; do
   compgen -G "$ROOT/$m/target/$m-*.jar" >/dev/null || need_build=1
 done
 if [ -n "$need_build" ]; then
   log "building mailsec jars and fetching James 3.8.1 (first run only)..."
-  (cd "$ROOT" && mvn -B -q package -DskipTests -pl james-conf,"$(IFS=,; echo "${PLUGINS[*]}")" -am) >&2 \
+  (cd "$ROOT" && mvn -B -q package -DskipTests -pl james-conf,mailsec-cli,"$(IFS=,; echo "${PLUGINS[*]}")" -am) >&2 \
     || die "maven build failed"
 fi
 
@@ -89,15 +94,64 @@ fi
 TLS="$WORK/conf/tls"
 "$ROOT/james-conf/bin/make-test-tls.sh" "$TLS" "mail.$DEMO_DOMAIN" "$BIND"
 
-# 4. Start James.
+# 4. Demo DKIM key for the demo domain (made once, kept in conf/dkim/).
+DKIM_DIR="$WORK/conf/dkim"
+DKIM_KEY="demo.$DEMO_DOMAIN.pem"
+if [ ! -s "$DKIM_DIR/$DKIM_KEY" ]; then
+  java -jar "$CLI_JAR" dkim keygen --algorithm rsa --bits 2048 --domain "$DEMO_DOMAIN" --selector demo \
+    --out "$DKIM_DIR" > "$DKIM_DIR/demo.$DEMO_DOMAIN.dns.txt" || die "could not create the demo DKIM key"
+  log "demo DKIM key $DKIM_DIR/$DKIM_KEY (DNS record in $DKIM_DIR/demo.$DEMO_DOMAIN.dns.txt)"
+fi
+printf '%s selector=demo key=%s\n' "$DEMO_DOMAIN" "$DKIM_KEY" >> "$DKIM_DIR/keytable"
+
+# 5. clamd for VirusScan: the one named by CLAMD, or one started here.
+CLAMD_PID=""
+if [ -z "${CLAMD:-}" ]; then
+  CLAMD_BIN=$(command -v clamd || echo /usr/sbin/clamd)
+  [ -x "$CLAMD_BIN" ] || die "clamd not found: apt-get install clamav-daemon (or set CLAMD=host:port of a running clamd)"
+  CLAMD_PORT="${CLAMD_PORT:-3310}"
+  CL="$WORK/clamd"; mkdir -p "$CL/db"
+  if compgen -G "/var/lib/clamav/*.c[vl]d" >/dev/null; then
+    DB=/var/lib/clamav
+  else
+    # No signature database (no freshclam here): EICAR test signatures only, enough to try the pipeline.
+    DB="$CL/db"
+    printf 'Test.EICAR.NDB:0:*:%s\n' "$(printf 'EICAR-STANDARD-ANTIVIRUS-TEST-FILE' | od -An -tx1 | tr -d ' \n')" > "$DB/demo.ndb"
+    log "clamd: no signature database in /var/lib/clamav; using EICAR test signatures only"
+  fi
+  cat > "$CL/clamd.conf" <<CONF
+Foreground yes
+TCPSocket $CLAMD_PORT
+TCPAddr 127.0.0.1
+DatabaseDirectory $DB
+LogFile $WORK/logs/clamd.log
+PidFile $CL/clamd.pid
+StreamMaxLength 25M
+MaxRecursion 8
+ScanArchive yes
+ScanMail yes
+AlertEncrypted yes
+AlertExceedsMax yes
+CONF
+  "$CLAMD_BIN" --config-file="$CL/clamd.conf" >/dev/null 2>&1 &
+  CLAMD_PID=$!
+  CLAMD="127.0.0.1:$CLAMD_PORT"
+fi
+sed -i "s#<clamd>127.0.0.1:3310</clamd>#<clamd>$CLAMD</clamd>#" "$WORK/conf/mailetcontainer.xml"
+
+# 6. Start James.
 cd "$WORK"
 # shellcheck disable=SC2086
 "$JAVA" $JAVA_OPTS -Dworking.directory="$WORK" -Dlogback.configurationFile="$WORK/conf/logback.xml" \
   -Djdk.tls.ephemeralDHKeySize=2048 -cp "$LIB/*" org.apache.james.MemoryJamesServerMain &
 JAMES_PID=$!
-stop() { kill "$JAMES_PID" 2>/dev/null || true; wait "$JAMES_PID" 2>/dev/null || true; exit 0; }
+stop() {
+  kill "$JAMES_PID" 2>/dev/null || true; wait "$JAMES_PID" 2>/dev/null || true
+  [ -n "$CLAMD_PID" ] && kill "$CLAMD_PID" 2>/dev/null
+  exit 0
+}
 trap stop INT TERM
-trap 'kill "$JAMES_PID" 2>/dev/null || true' EXIT
+trap 'kill "$JAMES_PID" 2>/dev/null || true; [ -n "$CLAMD_PID" ] && kill "$CLAMD_PID" 2>/dev/null || true' EXIT
 
 smtp_up() { (exec 3<>"/dev/tcp/$BIND/$SMTP_PORT") 2>/dev/null; }
 for _ in $(seq 1 600); do
@@ -107,7 +161,7 @@ for _ in $(seq 1 600); do
 done
 smtp_up || die "SMTP did not open on $BIND:$SMTP_PORT within 120 s"
 
-# 5. Demo domain and user (idempotent).
+# 7. Demo domain and user (idempotent).
 WA="http://$BIND:$WEBADMIN_PORT"
 for _ in $(seq 1 300); do
   curl -sf -o /dev/null "$WA/domains" && break
@@ -120,5 +174,5 @@ curl -sf -X PUT "$WA/users/$DEMO_USER" -H 'Content-Type: application/json' \
 
 echo "READY smtp=$BIND:$SMTP_PORT submission=$BIND:$SUBMISSION_PORT smtps=$BIND:$SMTPS_PORT" \
   "imap=$BIND:$IMAP_PORT imaps=$BIND:$IMAPS_PORT pop3s=$BIND:$POP3S_PORT webadmin=$BIND:$WEBADMIN_PORT" \
-  "user=$DEMO_USER password=$DEMO_PASSWORD ca=$TLS/ca.crt workdir=$WORK"
+  "user=$DEMO_USER password=$DEMO_PASSWORD ca=$TLS/ca.crt clamd=$CLAMD workdir=$WORK"
 wait "$JAMES_PID"

@@ -48,7 +48,7 @@ public final class JamesProcess implements AutoCloseable {
         this.output = workDir.resolve("run-james.out");
         this.ports = new LinkedHashMap<>();
         for (String p : List.of("SMTP_PORT", "SUBMISSION_PORT", "SMTPS_PORT", "IMAP_PORT", "IMAPS_PORT",
-                "POP3S_PORT", "WEBADMIN_PORT")) {
+                "POP3S_PORT", "WEBADMIN_PORT", "CLAMD_PORT")) {
             ports.put(p, freePort());
         }
         ProcessBuilder pb = new ProcessBuilder("bash", root().resolve("run-james.sh").toString());
@@ -146,6 +146,11 @@ public final class JamesProcess implements AutoCloseable {
 
     public int webadminPort() {
         return ports.get("WEBADMIN_PORT");
+    }
+
+    /** The clamd run-james.sh started for this James (host:port). */
+    public String clamd() {
+        return "127.0.0.1:" + ports.get("CLAMD_PORT");
     }
 
     public Path workDir() {

@@ -3,16 +3,13 @@ package io.mailsec.dkim.mailet;
 import io.mailsec.core.authres.AuthResult;
 import io.mailsec.core.authres.AuthResultsHeader;
 import io.mailsec.core.dns.DnsResolver;
-import io.mailsec.core.dns.DnsjavaResolver;
+import io.mailsec.core.dns.SharedDns;
 import io.mailsec.dkim.DkimResult;
 import io.mailsec.dkim.DkimResultsJson;
 import io.mailsec.dkim.DkimVerifier;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
-import java.util.stream.Collectors;
 import javax.mail.MessagingException;
 import javax.mail.internet.MimeMessage;
 import org.apache.mailet.Attribute;
@@ -66,9 +63,9 @@ public class DkimVerify extends GenericMailet {
         addHeader = boolParam("addHeader", true);
         if (dns == null) {
             String servers = getInitParameter("dnsServers", "");
-            List<String> list = Arrays.stream(servers.split("[,\\s]+")).filter(s -> !s.isBlank()).collect(Collectors.toList());
             try {
-                dns = DnsjavaResolver.create(list, Duration.ofMillis(timeoutMs));
+                // Shared with the SPF and DMARC stages: one cache, and dnsservice.xml's servers by default.
+                dns = SharedDns.forServers(servers, timeoutMs);
             } catch (RuntimeException e) {
                 throw new MessagingException("DkimVerify: bad init parameter dnsServers=" + servers + ": " + e.getMessage());
             }

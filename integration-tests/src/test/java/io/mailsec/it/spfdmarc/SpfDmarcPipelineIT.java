@@ -1,0 +1,242 @@
+package io.mailsec.it.spfdmarc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import javax.mail.internet.MimeMessage;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import io.mailsec.it.JamesProcess;
+import io.mailsec.it.MailClient;
+
+/**
+ * SPF and DMARC through a real James 3.8.1 (run-james.sh) with a real dnsmasq on 127.0.2.53: an aligned
+ * message is delivered with Received-SPF and one Authentication-Results header; a DMARC-failing message
+ * from a p=reject domain and one from a p=quarantine domain are taken out of delivery into repositories;
+ * the SMTP hook refuses an SPF fail at MAIL FROM with 550 5.7.23. The SMTP client connects from
+ * 127.0.2.10, which the overlay does not trust.
+ */
+class SpfDmarcPipelineIT {
+    static final String CLIENT = "127.0.2.10";
+    static final String DNS = "127.0.2.53";
+    static Process dnsmasq;
+    static Path work;
+    static JamesProcess james;
+
+    @BeforeAll
+    static void start() throws Exception {
+        work = Files.createTempDirectory("mailsec-spfdmarc-it");
+        startDnsmasq();
+        james = JamesProcess.builder("spfdmarc").overlay(overlay()).dnsServer(DNS).start();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        try {
+            if (james != null) {
+                james.close();
+            }
+        } finally {
+            if (dnsmasq != null) {
+                dnsmasq.destroy();
+                dnsmasq.waitFor();
+            }
+        }
+    }
+
+    static void startDnsmasq() throws Exception {
+        Path bin = Path.of("/usr/sbin/dnsmasq");
+        assertThat(bin).as("dnsmasq (apt-get install dnsmasq-base)").isExecutable();
+        Path conf = work.resolve("dnsmasq.conf");
+        Files.write(conf, List.of("port=53", "listen-address=" + DNS, "bind-interfaces", "no-resolv", "no-hosts", "local=/test/",
+                "txt-record=aligned.test,\"v=spf1 ip4:" + CLIENT + " -all\"",
+                "txt-record=_dmarc.aligned.test,\"v=DMARC1; p=reject\"",
+                "txt-record=rejecting.test,\"v=spf1 ip4:192.0.2.1 -all\"",
+                "txt-record=_dmarc.rejecting.test,\"v=DMARC1; p=reject\"",
+                "txt-record=_dmarc.quarantining.test,\"v=DMARC1; p=quarantine\"",
+                "txt-record=other.test,\"v=spf1 ~all\""));
+        dnsmasq = new ProcessBuilder(bin.toString(), "--keep-in-foreground", "--conf-file=" + conf)
+                .redirectErrorStream(true).redirectOutput(work.resolve("dnsmasq.log").toFile()).start();
+        assertThat(JamesProcess.await(Duration.ofSeconds(10), () -> {
+            try (Socket s = new Socket()) {
+                s.connect(new InetSocketAddress(DNS, 53), 200);
+                return true;
+            } catch (IOException e) {
+                return false;
+            }
+        })).as("dnsmasq up on " + DNS).isTrue();
+    }
+
+    /** james-conf's own files with the SPF/DMARC stages and the SPF hook inserted at their marked places. */
+    static Path overlay() throws IOException {
+        Path dir = work.resolve("overlay");
+        Files.createDirectories(dir);
+        Path conf = JamesProcess.root().resolve("james-conf/conf");
+        Path res = JamesProcess.root().resolve("integration-tests/src/test/resources/spfdmarc");
+
+        String mc = Files.readString(conf.resolve("mailetcontainer.xml"));
+        String marker = "<!-- mailsec inbound stages (SPF, DKIM verify, DMARC, virus scan) go here. -->";
+        assertThat(mc).as("inbound marker in james-conf mailetcontainer.xml").contains(marker);
+        Files.writeString(dir.resolve("mailetcontainer.xml"),
+                mc.replace(marker, marker + "\n" + Files.readString(res.resolve("mailetcontainer-inbound.xml"))));
+
+        String smtp = Files.readString(conf.resolve("smtpserver.xml"));
+        String core = "<handler class=\"org.apache.james.smtpserver.CoreCmdHandlerLoader\"/>";
+        int at = smtp.indexOf(core); // the first server is the MX (port 25)
+        assertThat(at).as("MX handlerchain in james-conf smtpserver.xml").isPositive();
+        Files.writeString(dir.resolve("smtpserver.xml"),
+                smtp.substring(0, at) + Files.readString(res.resolve("smtpserver-mx-handler.xml")).trim() + "\n            "
+                        + smtp.substring(at));
+        return dir;
+    }
+
+    /** Plain SMTP to the MX port from 127.0.2.10; returns the reply code of each step. */
+    static List<Integer> send(String mailFrom, String headerFrom, String subject) throws IOException {
+        List<Integer> codes = new ArrayList<>();
+        try (Socket s = new Socket()) {
+            s.bind(new InetSocketAddress(InetAddress.getByName(CLIENT), 0));
+            s.connect(new InetSocketAddress(james.host(), james.smtpPort()), 5000);
+            s.setSoTimeout(30000);
+            BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII));
+            OutputStream out = s.getOutputStream();
+            codes.add(reply(in));
+            codes.add(cmd(out, in, "EHLO client.other.test"));
+            int mail = cmd(out, in, "MAIL FROM:<" + mailFrom + ">");
+            codes.add(mail);
+            if (mail != 250) {
+                lastReply = lastLine;
+                cmd(out, in, "QUIT");
+                return codes;
+            }
+            codes.add(cmd(out, in, "RCPT TO:<" + james.demoUser() + ">"));
+            codes.add(cmd(out, in, "DATA"));
+            String msg = "From: " + headerFrom + "\r\nTo: " + james.demoUser() + "\r\nSubject: " + subject
+                    + "\r\nMessage-ID: <" + UUID.randomUUID() + "@other.test>\r\n\r\nbody\r\n.";
+            codes.add(cmd(out, in, msg));
+            cmd(out, in, "QUIT");
+        }
+        return codes;
+    }
+
+    static String lastLine;
+    static String lastReply;
+
+    static int cmd(OutputStream out, BufferedReader in, String line) throws IOException {
+        out.write((line + "\r\n").getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        return reply(in);
+    }
+
+    static int reply(BufferedReader in) throws IOException {
+        String l;
+        do {
+            l = in.readLine();
+            if (l == null) {
+                throw new IOException("connection closed");
+            }
+            lastLine = l;
+        } while (l.length() > 3 && l.charAt(3) == '-');
+        return Integer.parseInt(l.substring(0, 3));
+    }
+
+    static List<MimeMessage> inbox() {
+        try {
+            return new MailClient(james).pop3s(james.demoUser(), james.demoPassword());
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static MimeMessage delivered(String subject) throws Exception {
+        assertThat(JamesProcess.await(Duration.ofSeconds(30), () -> inbox().stream().anyMatch(m -> subject.equals(subjectOf(m)))))
+                .as("delivered: " + subject + "\n" + JamesProcess.tail(james.log(), 40)).isTrue();
+        return inbox().stream().filter(m -> subject.equals(subjectOf(m))).findFirst().orElseThrow();
+    }
+
+    static String subjectOf(MimeMessage m) {
+        try {
+            return m.getSubject();
+        } catch (Exception e) {
+            return null;
+        }
+    }
+
+    /** Messages stored in a file repository under James's var/mail/ (one .FileStreamStore per mail). */
+    static List<String> repository(String path) {
+        Path dir = james.workDir().resolve("var/mail").resolve(path);
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (var files = Files.list(dir)) {
+            return files.filter(f -> f.toString().endsWith(".FileStreamStore")).map(f -> {
+                try {
+                    return new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1);
+                } catch (IOException e) {
+                    throw new IllegalStateException(e);
+                }
+            }).toList();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void alignedMailIsDeliveredWithReceivedSpfAndOneAuthenticationResults() throws Exception {
+        String subject = "aligned " + UUID.randomUUID();
+        assertThat(send("bounce@aligned.test", "Alice <alice@aligned.test>", subject)).containsExactly(220, 250, 250, 250, 354, 250);
+        MimeMessage m = delivered(subject);
+        assertThat(m.getHeader("Received-SPF")).hasSize(1);
+        assertThat(m.getHeader("Received-SPF")[0]).startsWith("pass (mx.mailsec.test: domain of bounce@aligned.test designates "
+                + CLIENT + " as permitted sender)").contains("helo=client.other.test;");
+        String[] ar = m.getHeader("Authentication-Results");
+        assertThat(ar).hasSize(1);
+        String v = javax.mail.internet.MimeUtility.unfold(ar[0]).replaceAll("\\s+", " ");
+        assertThat(v).startsWith("mx.mailsec.test;").contains("spf=pass smtp.mailfrom=bounce@aligned.test")
+                .contains("dmarc=pass").contains("header.from=aligned.test").contains("policy.dmarc=reject");
+    }
+
+    @Test
+    void dmarcFailFromRejectAndQuarantineDomainsIsTakenOutOfDelivery() throws Exception {
+        String rejected = "reject " + UUID.randomUUID();
+        String quarantined = "quarantine " + UUID.randomUUID();
+        String control = "control " + UUID.randomUUID();
+        assertThat(send("x@other.test", "CEO <ceo@rejecting.test>", rejected)).containsExactly(220, 250, 250, 250, 354, 250);
+        assertThat(send("x@other.test", "Q <q@quarantining.test>", quarantined)).containsExactly(220, 250, 250, 250, 354, 250);
+        assertThat(send("bounce@aligned.test", "Alice <alice@aligned.test>", control)).containsExactly(220, 250, 250, 250, 354, 250);
+        delivered(control); // mail sent after the two failing ones has been processed
+        assertThat(JamesProcess.await(Duration.ofSeconds(20), () -> repository("dmarc-reject").size() == 1
+                && repository("dmarc-quarantine").size() == 1)).as("one mail in each DMARC repository\n"
+                + JamesProcess.tail(james.log(), 40)).isTrue();
+        assertThat(repository("dmarc-reject").get(0)).contains(rejected).contains("dmarc=fail")
+                .contains("policy.dmarc=reject").contains("Received-SPF: softfail");
+        assertThat(repository("dmarc-quarantine").get(0)).contains(quarantined).contains("policy.dmarc=quarantine");
+        List<String> subjects = inbox().stream().map(SpfDmarcPipelineIT::subjectOf).toList();
+        assertThat(subjects).doesNotContain(rejected, quarantined);
+        assertThat(james.log()).contains("result=fail policy=reject disposition=reject")
+                .contains("result=fail policy=quarantine disposition=quarantine");
+    }
+
+    @Test
+    void smtpHookRefusesSpfFailAtMailFrom() throws Exception {
+        List<Integer> codes = send("ceo@rejecting.test", "CEO <ceo@rejecting.test>", "refused " + UUID.randomUUID());
+        assertThat(codes).containsExactly(220, 250, 550);
+        assertThat(lastReply).startsWith("550 5.7.23 SPF fail");
+    }
+}

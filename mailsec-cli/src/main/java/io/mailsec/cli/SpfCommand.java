@@ -1,0 +1,162 @@
+package io.mailsec.cli;
+
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.mailsec.core.dns.DnsResolver;
+import io.mailsec.core.dns.DnsjavaResolver;
+import io.mailsec.spf.SpfEvaluator;
+import io.mailsec.spf.SpfVerdict;
+
+/** {@code mailsec spf check --ip IP --sender ADDR --helo NAME [--dns HOST[:PORT]] [--json]}. */
+public final class SpfCommand implements Subcommand {
+    static final String USAGE = String.join("\n",
+            "usage: mailsec spf check --ip IP --sender ADDR --helo NAME [--dns HOST[:PORT]] [--receiver NAME] [--timeout MS] [--json]",
+            "  Evaluates SPF (RFC 7208) for the MAIL FROM identity; an empty --sender \"\" checks postmaster@HELO.",
+            "  --helo-only      check the HELO identity instead of MAIL FROM",
+            "  --dns            DNS server(s), comma-separated (default: the system resolvers)",
+            "  --json           print {\"result\", \"explanation\", \"mechanism\", \"domain\", \"problem\", \"receivedSpf\"}",
+            "  Exit status 0 whatever the SPF result; 2 on bad usage.");
+
+    @Override
+    public String summary() {
+        return "SPF (RFC 7208): spf check --ip --sender --helo";
+    }
+
+    @Override
+    public int run(List<String> args, InputStream in, PrintStream out, PrintStream err) throws Exception {
+        if (args.isEmpty() || args.contains("--help") || args.contains("-h")) {
+            out.println(USAGE);
+            return args.isEmpty() ? 2 : 0;
+        }
+        if (!args.get(0).equals("check")) {
+            throw new UsageException("unknown subcommand '" + args.get(0) + "' (expected: check)");
+        }
+        SpfCliOptions o = SpfCliOptions.parse(args.subList(1, args.size()), false);
+        if (o.ip == null || o.helo == null || o.sender == null && !o.heloOnly) {
+            throw new UsageException("--ip, --sender and --helo are required\n" + USAGE);
+        }
+        SpfEvaluator spf = SpfEvaluator.builder(o.resolver()).receiver(o.receiver).executor(io.mailsec.spf.ParallelLookups.sharedExecutor()).build();
+        SpfVerdict v = o.heloOnly ? spf.checkHelo(o.ip, o.helo) : spf.checkMailFrom(o.ip, o.sender, o.helo);
+        if (o.json) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("result", v.result().word());
+            m.put("explanation", v.explanation());
+            m.put("mechanism", v.mechanism());
+            m.put("domain", v.domain());
+            m.put("identity", v.identity());
+            m.put("problem", v.problem());
+            m.put("receivedSpf", v.receivedSpf(o.receiver));
+            out.println(new ObjectMapper().writeValueAsString(m));
+        } else {
+            out.println("spf=" + v.result().word() + (v.mechanism() == null ? "" : " mechanism=" + v.mechanism()));
+            if (v.explanation() != null) {
+                out.println("explanation: " + v.explanation());
+            }
+            if (v.problem() != null) {
+                out.println("problem: " + v.problem());
+            }
+            out.println("Received-SPF: " + v.receivedSpf(o.receiver));
+        }
+        return 0;
+    }
+
+    /** Options shared by {@code spf check} and {@code dmarc check}. */
+    static final class SpfCliOptions {
+        String ip;
+        String sender;
+        String helo;
+        String dns;
+        String receiver = "mailsec-cli";
+        long timeoutMs = 5000;
+        boolean json;
+        boolean heloOnly;
+        String mode = "rfc9989";
+        final List<String> dkim = new java.util.ArrayList<>();
+
+        static SpfCliOptions parse(List<String> args, boolean dmarc) throws UsageException {
+            SpfCliOptions o = new SpfCliOptions();
+            for (int i = 0; i < args.size(); i++) {
+                String a = args.get(i);
+                switch (a) {
+                    case "--json":
+                        o.json = true;
+                        break;
+                    case "--helo-only":
+                        o.heloOnly = true;
+                        break;
+                    case "--ip":
+                        o.ip = value(args, ++i, a);
+                        break;
+                    case "--sender":
+                        o.sender = value(args, ++i, a);
+                        break;
+                    case "--helo":
+                        o.helo = value(args, ++i, a);
+                        break;
+                    case "--dns":
+                        o.dns = value(args, ++i, a);
+                        break;
+                    case "--receiver":
+                        o.receiver = value(args, ++i, a);
+                        break;
+                    case "--timeout":
+                        try {
+                            o.timeoutMs = Long.parseLong(value(args, ++i, a));
+                        } catch (NumberFormatException e) {
+                            throw new UsageException("--timeout needs milliseconds");
+                        }
+                        break;
+                    case "--mode":
+                        if (!dmarc) {
+                            throw new UsageException("unknown option " + a);
+                        }
+                        o.mode = value(args, ++i, a).toLowerCase(java.util.Locale.ROOT);
+                        if (!o.mode.equals("rfc9989") && !o.mode.equals("rfc7489")) {
+                            throw new UsageException("--mode must be rfc9989 or rfc7489");
+                        }
+                        break;
+                    case "--dkim":
+                        if (!dmarc) {
+                            throw new UsageException("unknown option " + a);
+                        }
+                        o.dkim.add(value(args, ++i, a));
+                        break;
+                    default:
+                        throw new UsageException("unknown option " + a);
+                }
+            }
+            return o;
+        }
+
+        private static String value(List<String> args, int i, String option) throws UsageException {
+            if (i >= args.size()) {
+                throw new UsageException(option + " needs a value");
+            }
+            return args.get(i);
+        }
+
+        DnsResolver resolver() {
+            List<String> servers = o(dns);
+            return DnsjavaResolver.create(servers, Duration.ofMillis(timeoutMs));
+        }
+
+        private static List<String> o(String dns) {
+            List<String> l = new java.util.ArrayList<>();
+            if (dns != null) {
+                for (String s : dns.split(",")) {
+                    if (!s.isBlank()) {
+                        l.add(s.trim());
+                    }
+                }
+            }
+            return l;
+        }
+    }
+}

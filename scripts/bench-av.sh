@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# Virus-scan benchmarks (JMH, not part of the test run). Starts its own clamd (127.0.3.1, free port)
+# with the conformance signatures; prints our figure, the direct-INSTREAM figure and the ratio.
+#   scripts/bench-av.sh            # full run (~4 min)
+#   QUICK=1 scripts/bench-av.sh    # shorter iterations
+set -euo pipefail
+cd "$(dirname "$0")/.."
+OUT=virus-scan-mailet/target/bench
+mkdir -p "$OUT"
+mvn -B -q -pl virus-scan-mailet -am test-compile
+mvn -B -q -pl virus-scan-mailet dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$PWD/$OUT/cp.txt" >/dev/null
+CP="virus-scan-mailet/target/test-classes:virus-scan-mailet/target/classes:$(cat "$OUT/cp.txt")"
+ITER=()
+if [ -n "${QUICK:-}" ]; then ITER=(-wi 1 -w 2s -i 2 -r 3s); fi
+# -Djmh.ignoreLock: other sessions on this machine may run JMH too (figures are then noisier; the
+# interleaved rounds below are the robust comparison)
+run() { java -Djmh.ignoreLock=true -cp "$CP" org.openjdk.jmh.Main "$@" "${ITER[@]}" -foe true; }
+
+if [ "${BENCH:-all}" != large ]; then
+  run 'ScanThroughputBench' -t 1 -rf json -rff "$OUT/small-t1.json"
+  run 'ScanThroughputBench' -t 4 -rf json -rff "$OUT/small-t4.json"
+fi
+if [ "${BENCH:-all}" != large ]; then
+  # alternating rounds: robust against load changes on a shared machine
+  R=${ROUNDS:-10}
+  java -cp "$CP" io.mailsec.av.bench.InterleavedBench 1 "$R" 2000 | tee "$OUT/interleaved-t1.txt"
+  java -cp "$CP" io.mailsec.av.bench.InterleavedBench 4 "$R" 2000 | tee "$OUT/interleaved-t4.txt"
+fi
+if [ "${BENCH:-all}" != small ]; then
+  run 'LargeAttachmentBench' -t 1 -prof gc -rf json -rff "$OUT/large.json"
+fi
+
+python3 - "$OUT" <<'PY'
+import json, sys, os
+out = sys.argv[1]
+def load(name):
+    res = {}
+    for r in json.load(open(os.path.join(out, name))):
+        m = r["benchmark"].rsplit(".", 1)[1]
+        res[m] = r["primaryMetric"]["score"]
+        for k, v in r.get("secondaryMetrics", {}).items():
+            res[m + ":" + k] = v["score"]
+    return res
+print()
+print("== small message (text + 1.5 KB zip, 2 parts) -- messages/s ==")
+for t in ("t1", "t4"):
+    if not os.path.exists(os.path.join(out, "small-%s.json" % t)):
+        continue
+    r = load("small-%s.json" % t)
+    ours, nos, direct = r["ourScanner"], r["ourScannerWithoutSessions"], r["directInstream"]
+    print("threads=%s  ours(pooled sessions) %8.0f msg/s | ours(no sessions) %8.0f msg/s | direct INSTREAM %8.0f msg/s"
+          " | ratio %.2f (no sessions %.2f)" % (t[1:], ours, nos, direct, ours / direct, nos / direct))
+print("== interleaved rounds (ours, direct, ours, ...) ==")
+for t in ("t1", "t4"):
+    f = os.path.join(out, "interleaved-%s.txt" % t)
+    if os.path.exists(f):
+        print([l for l in open(f) if l.startswith("RESULT")][-1].strip())
+if not os.path.exists(os.path.join(out, "large.json")):
+    sys.exit(0)
+r = load("large.json")
+ours, direct = r["ourScanner20MB"], r["directInstream20MB"]
+print("== 20 MB attachment (base64 in the message) -- ms per message ==")
+print("ours %.1f ms | direct INSTREAM of the decoded 20 MB %.1f ms | ratio (direct/ours, higher is better) %.2f" % (ours, direct, direct / ours))
+alloc = r.get("ourScanner20MB:gc.alloc.rate.norm")
+if alloc is not None:
+    print("heap allocated per 20 MB scan (ours): %.0f KB; direct client holding the part: %.0f KB"
+          % (alloc / 1024, r.get("directInstream20MB:gc.alloc.rate.norm", 0) / 1024))
+PY

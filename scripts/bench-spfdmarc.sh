@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# JMH benchmarks of the SPF/DMARC module (single thread, warm DNS cache): mailsec SPF vs jSPF 1.0.3
+# (James 3.8.1's built-in SPF library) on the same 3-level include chain, and mailsec DMARC.
+# Prints our figure, the peer's figure and the ratio. Not part of the test run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mvn -B -q -pl spf-dmarc-matcher -am test-compile -DskipTests >&2
+CP_FILE=$(mktemp)
+RESULT=$(mktemp --suffix=.json)
+trap 'rm -f "$CP_FILE" "$RESULT"' EXIT
+mvn -B -q -pl spf-dmarc-matcher dependency:build-classpath -Dmdep.outputFile="$CP_FILE" -Dmdep.includeScope=test >&2
+CP="spf-dmarc-matcher/target/test-classes:spf-dmarc-matcher/target/classes:mailsec-core/target/classes:$(cat "$CP_FILE")"
+JAVA_OPTS=()
+[ "${MAILSEC_BENCH_IGNORE_LOCK:-0}" = 1 ] && JAVA_OPTS+=(-Djmh.ignoreLock=true)
+java "${JAVA_OPTS[@]}" -cp "$CP" org.openjdk.jmh.Main 'io.mailsec.spfdmarc.bench.SpfDmarcBenchmark' -rf json -rff "$RESULT" "$@" >&2
+python3 - "$RESULT" <<'PY'
+import json, sys
+res = {r["benchmark"].rsplit(".", 1)[1]: r["primaryMetric"] for r in json.load(open(sys.argv[1]))}
+def f(name):
+    m = res[name]
+    try:
+        err = float(m["scoreError"])
+    except (TypeError, ValueError):
+        err = float("nan")
+    return float(m["score"]), err
+print("%-28s %14s %12s" % ("benchmark (1 thread, warm)", "ops/s", "+/- 99.9%"))
+for n in ["spfMailsec", "spfJspf", "dmarcRfc9989Pass", "dmarcRfc9989Fail", "dmarcRfc7489Pass"]:
+    if n in res:
+        s, e = f(n)
+        print("%-28s %14.0f %12.0f" % (n, s, e))
+if "spfMailsec" in res and "spfJspf" in res:
+    ours, peer = f("spfMailsec")[0], f("spfJspf")[0]
+    print("SPF 3-level include chain: mailsec %.0f/s, jSPF 1.0.3 %.0f/s, ratio mailsec/jSPF = %.1fx (target >= 50,000/s: %s)"
+          % (ours, peer, ours / peer, "met" if ours >= 50000 else "NOT met"))
+d = [f(n)[0] for n in ["dmarcRfc9989Pass", "dmarcRfc9989Fail", "dmarcRfc7489Pass"] if n in res]
+if d:
+    print("DMARC: slowest case %.0f/s (target >= 100,000/s: %s)" % (min(d), "met" if min(d) >= 100000 else "NOT met"))
+PY

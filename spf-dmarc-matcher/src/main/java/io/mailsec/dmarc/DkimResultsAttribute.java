@@ -1,0 +1,114 @@
+package io.mailsec.dmarc;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import org.apache.mailet.AttributeValue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * Reads the DKIM stage's {@code mailsec.dkim.results} attribute. The one place that knows its format,
+ * so it is easy to adapt. Accepted shapes:
+ * <ul>
+ * <li>what {@code DkimVerify} writes: a String holding a JSON array of objects with {@code domain, selector,
+ * algorithm, result, reason, identity, bodyLengthLimited, testing}; a signature whose key is in testing
+ * mode ({@code testing=true}, RFC 6376 t=y) is not counted as a pass;</li>
+ * <li>a collection of strings {@code "domain;selector;algorithm;result;reason"} (fields after result optional);</li>
+ * <li>a collection of maps with keys {@code domain} (or {@code d}), {@code selector} (or {@code s}), {@code result};</li>
+ * <li>a single such string or map, or a string with one entry per line.</li>
+ * </ul>
+ * Entries that cannot be read are skipped (they cannot make DMARC pass).
+ */
+public final class DkimResultsAttribute {
+    public static final String NAME = "mailsec.dkim.results";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private DkimResultsAttribute() {
+    }
+
+    public static List<DmarcInput.Dkim> parse(AttributeValue<?> value) {
+        List<DmarcInput.Dkim> out = new ArrayList<>();
+        if (value != null) {
+            add(out, value.value());
+        }
+        return out;
+    }
+
+    private static void add(List<DmarcInput.Dkim> out, Object v) {
+        if (v instanceof AttributeValue) {
+            add(out, ((AttributeValue<?>) v).value());
+        } else if (v instanceof Collection) {
+            for (Object o : (Collection<?>) v) {
+                add(out, o);
+            }
+        } else if (v instanceof Map) {
+            Map<?, ?> m = (Map<?, ?>) v;
+            String d = str(m, "domain", "d");
+            String s = str(m, "selector", "s");
+            String r = str(m, "result", "status");
+            if (d != null && r != null) {
+                out.add(new DmarcInput.Dkim(d, s, r));
+            }
+        } else if (v instanceof String && ((String) v).trim().startsWith("[")) {
+            addJson(out, (String) v);
+        } else if (v instanceof String) {
+            for (String line : ((String) v).split("\\r?\\n")) {
+                DmarcInput.Dkim d = parseLine(line);
+                if (d != null) {
+                    out.add(d);
+                }
+            }
+        }
+    }
+
+    private static void addJson(List<DmarcInput.Dkim> out, String json) {
+        JsonNode root;
+        try {
+            root = JSON.readTree(json);
+        } catch (IOException e) {
+            return; // unreadable: no DKIM result can make DMARC pass
+        }
+        if (root == null || !root.isArray()) {
+            return;
+        }
+        for (JsonNode o : root) {
+            String d = o.path("domain").asText("");
+            String r = o.path("result").asText("");
+            if (d.isEmpty() || r.isEmpty()) {
+                continue;
+            }
+            if (o.path("testing").asBoolean(false) && "pass".equalsIgnoreCase(r)) {
+                r = "neutral"; // RFC 6376 §3.6.1 t=y: not different from unsigned mail
+            }
+            out.add(new DmarcInput.Dkim(d, o.hasNonNull("selector") ? o.get("selector").asText() : null, r));
+        }
+    }
+
+    /** "domain;selector;algorithm;result;reason" (reason may itself contain ';'). */
+    static DmarcInput.Dkim parseLine(String line) {
+        String[] f = line.trim().split(";", 5);
+        if (f.length < 4 || f[0].isBlank()) {
+            return null;
+        }
+        return new DmarcInput.Dkim(f[0].trim(), f[1].trim(), f[3].trim().toLowerCase(Locale.ROOT));
+    }
+
+    private static String str(Map<?, ?> m, String... keys) {
+        for (String k : keys) {
+            Object o = m.get(k);
+            if (o instanceof AttributeValue) {
+                o = ((AttributeValue<?>) o).value();
+            }
+            if (o != null) {
+                return String.valueOf(o);
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,189 @@
+package io.mailsec.dmarc;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+import javax.mail.MessagingException;
+import javax.mail.internet.MimeMessage;
+import javax.mail.internet.MimeUtility;
+
+import org.apache.mailet.Attribute;
+import org.apache.mailet.AttributeName;
+import org.apache.mailet.AttributeValue;
+import org.apache.mailet.Mail;
+import org.apache.mailet.base.GenericMailet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.mailsec.core.authres.AuthResult;
+import io.mailsec.core.authres.AuthResultsHeader;
+import io.mailsec.spf.MailetParams;
+import io.mailsec.spf.NetworkList;
+import io.mailsec.core.dns.SharedDns;
+import io.mailsec.spf.SpfAttributes;
+
+/**
+ * Evaluates DMARC from the SPF ({@code mailsec.spf.*}) and DKIM ({@code mailsec.dkim.results})
+ * attributes of earlier stages, stores {@link DmarcAttributes} and writes one Authentication-Results
+ * header (RFC 8601) with spf, dkim and dmarc results. Existing Authentication-Results headers that
+ * claim our authserv-id are removed first (RFC 8601 §5).
+ */
+public class DmarcCheck extends GenericMailet {
+    private static final Logger LOG = LoggerFactory.getLogger(DmarcCheck.class);
+
+    private DmarcEvaluator dmarc;
+    private String authservId;
+    private boolean addHeader;
+    private boolean skipAuthenticated;
+    private NetworkList trustedNetworks;
+
+    @Override
+    public void init() throws MessagingException {
+        String servers = getInitParameter("dnsServers", "");
+        long timeout = MailetParams.positiveLong(this, "dnsTimeout", 5000);
+        authservId = getInitParameter("authservId", localHostName()).trim();
+        if (authservId.isBlank() || authservId.contains(";") || authservId.contains(" ")) {
+            throw new MessagingException("invalid parameter authservId='" + authservId + "'");
+        }
+        addHeader = MailetParams.bool(this, "addHeader", true);
+        skipAuthenticated = MailetParams.bool(this, "skipAuthenticated", true);
+        trustedNetworks = MailetParams.networks(this, "trustedNetworks", "127.0.0.0/8, ::1");
+        String modeParam = getInitParameter("mode", "rfc9989");
+        DmarcMode mode;
+        switch (modeParam.trim().toLowerCase(Locale.ROOT)) {
+            case "rfc9989":
+            case "dmarcbis":
+                mode = DmarcMode.RFC9989;
+                break;
+            case "rfc7489":
+                mode = DmarcMode.RFC7489;
+                break;
+            default:
+                throw new MessagingException("invalid parameter mode='" + modeParam + "': expected rfc9989 or rfc7489");
+        }
+        DmarcEvaluator.Builder b = DmarcEvaluator.builder(SharedDns.forServers(servers, timeout)).mode(mode)
+                .executor(MailetParams.bool(this, "parallelLookups", true) ? io.mailsec.spf.ParallelLookups.sharedExecutor() : null);
+        String psl = getInitParameter("publicSuffixList");
+        if (psl != null && !psl.isBlank()) {
+            try {
+                b.publicSuffixList(PublicSuffixList.load(Path.of(psl.trim())));
+            } catch (IOException | RuntimeException e) {
+                throw new MessagingException("invalid parameter publicSuffixList='" + psl + "': " + e.getMessage());
+            }
+        }
+        dmarc = b.build();
+    }
+
+    private static String localHostName() {
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (Exception e) {
+            return "localhost";
+        }
+    }
+
+    /** For tests and embedding. */
+    void setEvaluator(DmarcEvaluator evaluator) {
+        this.dmarc = evaluator;
+    }
+
+    @Override
+    public void service(Mail mail) throws MessagingException {
+        if (skipAuthenticated && mail.getAttribute(Mail.SMTP_AUTH_USER).isPresent()) {
+            set(mail, DmarcAttributes.SKIPPED, "authenticated");
+            return;
+        }
+        if (trustedNetworks.contains(mail.getRemoteAddr())) {
+            set(mail, DmarcAttributes.SKIPPED, "trusted-network");
+            return;
+        }
+        MimeMessage message = mail.getMessage();
+        List<String> from = new ArrayList<>();
+        String[] fields = message.getHeader("From");
+        if (fields != null) {
+            for (String f : fields) {
+                from.add(MimeUtility.unfold(f));
+            }
+        }
+        String spfResult = string(mail, SpfAttributes.RESULT);
+        String spfDomain = string(mail, SpfAttributes.DOMAIN);
+        List<DmarcInput.Dkim> dkim = mail.getAttribute(AttributeName.of(DkimResultsAttribute.NAME))
+                .map(a -> DkimResultsAttribute.parse(a.getValue())).orElse(List.of());
+        DmarcInput input = DmarcInput.builder(FromDomains.parse(from)).spf(spfResult, spfDomain).dkim(dkim).build();
+        DmarcVerdict v = dmarc.evaluate(input);
+
+        set(mail, DmarcAttributes.RESULT, v.result().word());
+        set(mail, DmarcAttributes.POLICY, v.policyWord());
+        set(mail, DmarcAttributes.DISPOSITION, v.disposition().word());
+        set(mail, DmarcAttributes.REASON, v.reason());
+        if (v.fromDomain() != null) {
+            set(mail, DmarcAttributes.FROM_DOMAIN, v.fromDomain());
+        }
+        LOG.info("dmarc mail={} from={} result={} policy={} disposition={} spf={} dkim={} reason=\"{}\"", mail.getName(),
+                v.fromDomain(), v.result().word(), v.policyWord(), v.disposition().word(), spfResult, dkim.size(), v.reason());
+        if (addHeader) {
+            AuthResultsHeader ar = new AuthResultsHeader(authservId);
+            if (spfResult != null) {
+                String sender = mail.getMaybeSender().isNullSender() ? null : mail.getMaybeSender().asString();
+                AuthResult.Builder spf = AuthResult.of("spf", spfResult);
+                if (sender != null) {
+                    spf.property("smtp.mailfrom", sender);
+                } else {
+                    spf.property("smtp.helo", spfDomain);
+                }
+                ar.add(spf.build());
+            }
+            if (dkim.isEmpty()) {
+                ar.add(AuthResult.of("dkim", "none").build());
+            }
+            for (DmarcInput.Dkim d : dkim) {
+                ar.add(AuthResult.of("dkim", d.result()).property("header.d", d.domain()).property("header.s", d.selector()).build());
+            }
+            ar.add(v.authResult());
+            removeOurHeaders(message);
+            message.addHeader(AuthResultsHeader.NAME, ar.value());
+            message.saveChanges();
+        }
+    }
+
+    /** Drops Authentication-Results fields that claim our authserv-id (they can only be forged). */
+    private void removeOurHeaders(MimeMessage message) throws MessagingException {
+        String[] existing = message.getHeader(AuthResultsHeader.NAME);
+        if (existing == null) {
+            return;
+        }
+        List<String> keep = new ArrayList<>();
+        boolean removed = false;
+        for (String h : existing) {
+            if (authservId.equalsIgnoreCase(AuthResultsHeader.authservIdOf(MimeUtility.unfold(h)))) {
+                removed = true;
+            } else {
+                keep.add(h);
+            }
+        }
+        if (removed) {
+            message.removeHeader(AuthResultsHeader.NAME);
+            for (String h : keep) {
+                message.addHeader(AuthResultsHeader.NAME, h);
+            }
+        }
+    }
+
+    private static String string(Mail mail, String name) {
+        Optional<Attribute> a = mail.getAttribute(AttributeName.of(name));
+        return a.map(x -> x.getValue().value()).filter(String.class::isInstance).map(String.class::cast).orElse(null);
+    }
+
+    private static void set(Mail mail, String name, String value) {
+        mail.setAttribute(new Attribute(AttributeName.of(name), AttributeValue.of(value == null ? "" : value)));
+    }
+
+    @Override
+    public String getMailetInfo() {
+        return "mailsec DMARC check (RFC 7489 / RFC 9989)";
+    }
+}

@@ -1,0 +1,136 @@
+package io.mailsec.spf;
+
+import io.mailsec.core.dns.SharedDns;
+import java.net.InetAddress;
+import java.util.Optional;
+
+import javax.mail.MessagingException;
+import javax.mail.internet.MimeMessage;
+
+import org.apache.mailet.Attribute;
+import org.apache.mailet.AttributeName;
+import org.apache.mailet.AttributeValue;
+import org.apache.mailet.Mail;
+import org.apache.mailet.base.GenericMailet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Evaluates SPF (RFC 7208) for the MAIL FROM identity (and optionally HELO) of incoming mail, stores
+ * the results as {@link SpfAttributes} and prepends a Received-SPF header (§9.1). Mail from trusted
+ * networks and authenticated senders is skipped (configurable). Never fails a mail for DNS or record
+ * problems: those are temperror/permerror results.
+ *
+ * <pre>{@code
+ * <mailet match="All" class="io.mailsec.spf.SpfCheck">
+ *   <dnsServers>127.0.0.53</dnsServers>
+ *   <receiver>mx.example.org</receiver>
+ * </mailet>
+ * }</pre>
+ */
+public class SpfCheck extends GenericMailet {
+    private static final Logger LOG = LoggerFactory.getLogger(SpfCheck.class);
+
+    private SpfEvaluator spf;
+    private String receiver;
+    private boolean addHeader;
+    private boolean checkHelo;
+    private boolean skipAuthenticated;
+    private NetworkList trustedNetworks;
+
+    @Override
+    public void init() throws MessagingException {
+        String servers = getInitParameter("dnsServers", "");
+        long timeout = MailetParams.positiveLong(this, "dnsTimeout", 5000);
+        receiver = getInitParameter("receiver", localHostName());
+        addHeader = MailetParams.bool(this, "addHeader", true);
+        checkHelo = MailetParams.bool(this, "checkHelo", true);
+        skipAuthenticated = MailetParams.bool(this, "skipAuthenticated", true);
+        trustedNetworks = MailetParams.networks(this, "trustedNetworks", "127.0.0.0/8, ::1");
+        String explanation = getInitParameter("defaultExplanation", SpfEvaluator.DEFAULT_EXPLANATION);
+        try {
+            spf = SpfEvaluator.builder(SharedDns.forServers(servers, timeout)).receiver(receiver)
+                    .defaultExplanation(explanation)
+                    .executor(MailetParams.bool(this, "parallelLookups", true) ? ParallelLookups.sharedExecutor() : null).build();
+        } catch (IllegalArgumentException e) {
+            throw new MessagingException("invalid parameter defaultExplanation='" + explanation + "': " + e.getMessage());
+        }
+    }
+
+    /** For tests and embedding: use this evaluator instead of one built from the parameters. */
+    void setEvaluator(SpfEvaluator evaluator) {
+        this.spf = evaluator;
+    }
+
+    static String localHostName() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (Exception e) {
+            return "localhost";
+        }
+    }
+
+    @Override
+    public void service(Mail mail) throws MessagingException {
+        String ip = mail.getRemoteAddr();
+        if (skipAuthenticated && mail.getAttribute(Mail.SMTP_AUTH_USER).isPresent()) {
+            skip(mail, "authenticated");
+            return;
+        }
+        if (trustedNetworks.contains(ip)) {
+            skip(mail, "trusted-network");
+            return;
+        }
+        if (ip == null || ip.isBlank()) {
+            skip(mail, "no-client-address"); // mail created inside James (bounces, notifications)
+            return;
+        }
+        String helo = helo(mail);
+        String sender = mail.getMaybeSender().isNullSender() ? "" : mail.getMaybeSender().asString();
+        SpfVerdict v = spf.checkMailFrom(ip, sender, helo);
+        set(mail, SpfAttributes.RESULT, v.result().word());
+        set(mail, SpfAttributes.DOMAIN, v.domain());
+        set(mail, SpfAttributes.IDENTITY, sender.isEmpty() ? "helo" : "mailfrom");
+        if (v.mechanism() != null) {
+            set(mail, SpfAttributes.MECHANISM, v.mechanism());
+        }
+        if (v.explanation() != null) {
+            set(mail, SpfAttributes.EXPLANATION, v.explanation());
+        }
+        String heloResult = null;
+        if (checkHelo && helo != null && !helo.isEmpty()) {
+            heloResult = sender.isEmpty() ? v.result().word() : spf.checkHelo(ip, helo).result().word();
+            set(mail, SpfAttributes.HELO_RESULT, heloResult);
+        }
+        LOG.info("spf mail={} ip={} sender={} helo={} result={} mechanism={} helo_result={} problem={}", mail.getName(), ip,
+                sender.isEmpty() ? "<>" : sender, helo, v.result().word(), v.mechanism(), heloResult,
+                v.problem() == null ? "" : '"' + v.problem() + '"');
+        if (addHeader) {
+            MimeMessage message = mail.getMessage();
+            message.addHeader("Received-SPF", v.receivedSpf(receiver));
+            message.saveChanges();
+        }
+    }
+
+    static String helo(Mail mail) {
+        Optional<Attribute> h = mail.getAttribute(Mail.SMTP_HELO);
+        if (h.isPresent() && h.get().getValue().value() instanceof String) {
+            return (String) h.get().getValue().value();
+        }
+        return mail.getRemoteHost();
+    }
+
+    private void skip(Mail mail, String why) {
+        set(mail, SpfAttributes.SKIPPED, why);
+        LOG.debug("spf mail={} skipped={}", mail.getName(), why);
+    }
+
+    private static void set(Mail mail, String name, String value) {
+        mail.setAttribute(new Attribute(AttributeName.of(name), AttributeValue.of(value)));
+    }
+
+    @Override
+    public String getMailetInfo() {
+        return "mailsec SPF check (RFC 7208)";
+    }
+}

@@ -1,0 +1,99 @@
+package io.mailsec.tls.outbound;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * What happened in one connection to one MX address: how far it got, the TLS facts, and the
+ * per-recipient replies when it got as far as RCPT/DATA.
+ */
+public final class AttemptResult {
+    /** Steps of a delivery attempt, in order; the failing one is reported. */
+    public enum Step { DNS, CONNECT, GREETING, EHLO, STARTTLS, HANDSHAKE, CERTIFICATE, MAIL, RCPT, DATA, DONE;
+        public String word() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    String host;
+    String ip;
+    int port;
+    Step step = Step.CONNECT;
+    boolean failed;
+    /** The failure is about TLS (required TLS not available / not good enough). */
+    boolean tlsFailure;
+    /** Failure that no other MX will fix (e.g. 5xx to MAIL FROM); only meaningful when failed. */
+    boolean permanent;
+    String reason;
+    boolean tls;
+    String protocol;
+    String cipher;
+    CertificateVerdict certificate;
+    /** Replies per recipient (RCPT reply, replaced by the DATA reply for accepted recipients). */
+    final Map<String, SmtpReply> replies = new LinkedHashMap<>();
+
+    public String host() {
+        return host;
+    }
+
+    public String ip() {
+        return ip;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public Step step() {
+        return step;
+    }
+
+    public boolean failed() {
+        return failed;
+    }
+
+    public boolean tlsFailure() {
+        return tlsFailure;
+    }
+
+    public boolean permanent() {
+        return permanent;
+    }
+
+    public String reason() {
+        return reason;
+    }
+
+    public boolean tls() {
+        return tls;
+    }
+
+    public String protocol() {
+        return protocol;
+    }
+
+    public String cipher() {
+        return cipher;
+    }
+
+    public CertificateVerdict certificate() {
+        return certificate;
+    }
+
+    public Map<String, SmtpReply> replies() {
+        return replies;
+    }
+
+    /** "mx.example.com [192.0.2.1]" */
+    public String remote() {
+        return (host == null ? "" : host + " ") + "[" + ip + "]" + (port == 25 ? "" : ":" + port);
+    }
+
+    AttemptResult fail(Step at, String why, boolean isTls) {
+        this.step = at;
+        this.failed = true;
+        this.reason = why;
+        this.tlsFailure = isTls;
+        return this;
+    }
+}

@@ -1,0 +1,394 @@
+package io.mailsec.tls.outbound;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.net.ssl.SSLSession;
+
+import com.google.common.net.InetAddresses;
+
+import io.mailsec.core.dns.DnsResolver;
+import io.mailsec.core.dns.DnsResult;
+import io.mailsec.core.dns.DnsStatus;
+import io.mailsec.core.dns.MxRecord;
+import io.mailsec.tls.outbound.AttemptResult.Step;
+import io.mailsec.tls.policy.PolicyMatch;
+import io.mailsec.tls.policy.TlsLevel;
+import io.mailsec.tls.tracking.TrackingEvent;
+import io.mailsec.tls.tracking.TrackingLog;
+
+/**
+ * Delivers one message to the recipients of one domain under one TLS level, trying the domain's MX
+ * hosts in preference order (RFC 5321 §5.1). Guarantees, checked right before MAIL FROM:
+ * <ul>
+ *   <li>{@code encrypt}/{@code verify}: no MAIL FROM (hence no envelope, no data) unless TLS is up; a
+ *       missing or stripped STARTTLS, a refused STARTTLS or a failed handshake is a TLS failure;</li>
+ *   <li>{@code verify}: additionally the certificate must chain to a trusted CA, be within its
+ *       validity and name the MX host (or the recipient domain);</li>
+ *   <li>{@code may}: TLS when offered, plaintext after a refused STARTTLS or on a new connection
+ *       after a failed handshake;</li>
+ *   <li>{@code none}: STARTTLS is never sent.</li>
+ * </ul>
+ * Every connection attempt is written to the tracking log. Free of James types.
+ */
+public final class OutboundDelivery {
+    private final DnsResolver dns;
+    private final CertificateChecker certificates;
+    private final String heloName;
+    private final int port;
+    private final int connectTimeoutMs;
+    private final int readTimeoutMs;
+    private final TrackingLog tracking;
+
+    public OutboundDelivery(DnsResolver dns, CertificateChecker certificates, String heloName, int port,
+                            int connectTimeoutMs, int readTimeoutMs, TrackingLog tracking) {
+        this.dns = Objects.requireNonNull(dns);
+        this.certificates = Objects.requireNonNull(certificates);
+        this.heloName = Objects.requireNonNull(heloName);
+        this.port = port;
+        this.connectTimeoutMs = connectTimeoutMs;
+        this.readTimeoutMs = readTimeoutMs;
+        this.tracking = tracking;
+    }
+
+    /** What to deliver: envelope of one domain's recipients, the message, and ids for the log. */
+    public static final class Job {
+        final String sender;
+        final String domain;
+        final List<String> recipients;
+        final PolicyMatch policy;
+        final SmtpClient.MessageWriter message;
+        final String messageId;
+        final int attempt;
+
+        public Job(String sender, String domain, List<String> recipients, PolicyMatch policy,
+                   SmtpClient.MessageWriter message, String messageId, int attempt) {
+            this.sender = sender;
+            this.domain = domain.toLowerCase(Locale.ROOT);
+            this.recipients = List.copyOf(recipients);
+            this.policy = policy;
+            this.message = message;
+            this.messageId = messageId;
+            this.attempt = attempt;
+        }
+    }
+
+    public List<RecipientOutcome> deliver(Job job) {
+        List<String> hosts = new ArrayList<>();
+        RecipientOutcome dnsFailure = resolveMx(job, hosts);
+        if (dnsFailure != null) {
+            List<RecipientOutcome> out = new ArrayList<>();
+            for (String r : job.recipients) {
+                out.add(new RecipientOutcome(r, dnsFailure.kind(), dnsFailure.status(), null, dnsFailure.diagnostic(), false, "dns"));
+            }
+            AttemptResult a = new AttemptResult().fail(Step.DNS, dnsFailure.diagnostic(), false);
+            a.host = job.domain;
+            record(job, a, dnsFailure.kind() == RecipientOutcome.Kind.PERMANENT ? TrackingEvent.BOUNCED : TrackingEvent.DEFERRED);
+            return out;
+        }
+        List<AttemptResult> failures = new ArrayList<>();
+        for (String host : hosts) {
+            List<InetAddress> addresses = new ArrayList<>();
+            if (InetAddresses.isInetAddress(host)) {
+                addresses.add(InetAddresses.forString(host));
+            } else {
+                DnsResult<InetAddress> a = dns.addresses(host);
+                if (!a.isOk()) {
+                    AttemptResult f = new AttemptResult().fail(Step.DNS, "no address for MX host " + host + ": " + a.detail(), false);
+                    f.host = host;
+                    failures.add(f);
+                    record(job, f, TrackingEvent.DEFERRED);
+                    continue;
+                }
+                addresses.addAll(a.records());
+            }
+            for (InetAddress ip : addresses) {
+                AttemptResult r = attempt(job, host, ip, true);
+                if (!r.failed || r.permanent) {
+                    return outcomes(job, r);
+                }
+                failures.add(r);
+            }
+        }
+        return allHostsFailed(job, failures);
+    }
+
+    private RecipientOutcome resolveMx(Job job, List<String> hosts) {
+        String d = job.domain;
+        if (d.startsWith("[") && d.endsWith("]")) {
+            hosts.add(d.substring(1, d.length() - 1).replaceFirst("(?i)^ipv6:", ""));
+            return null;
+        }
+        DnsResult<MxRecord> mx = dns.mx(d);
+        if (mx.isOk()) {
+            List<MxRecord> sorted = new ArrayList<>(mx.records());
+            sorted.sort(Comparator.comparingInt(MxRecord::preference));
+            if (sorted.size() == 1 && (sorted.get(0).exchange().isEmpty() || sorted.get(0).exchange().equals("."))) {
+                return new RecipientOutcome(null, RecipientOutcome.Kind.PERMANENT, "5.1.10", null,
+                        "domain " + d + " accepts no mail (null MX, RFC 7505)", false, "dns");
+            }
+            for (MxRecord r : sorted) {
+                hosts.add(r.exchange());
+            }
+            return null;
+        }
+        if (mx.status() == DnsStatus.NODATA) {
+            hosts.add(d); // RFC 5321 §5.1 implicit MX
+            return null;
+        }
+        if (mx.status() == DnsStatus.NXDOMAIN) {
+            return new RecipientOutcome(null, RecipientOutcome.Kind.PERMANENT, "5.1.2", null,
+                    "domain " + d + " does not exist (NXDOMAIN)", false, "dns");
+        }
+        return new RecipientOutcome(null, RecipientOutcome.Kind.TEMPORARY, "4.4.3", null,
+                "MX lookup for " + d + " failed: " + mx.detail(), false, "dns");
+    }
+
+    private AttemptResult attempt(Job job, String host, InetAddress ip, boolean allowTls) {
+        TlsLevel level = job.policy.level();
+        AttemptResult r = new AttemptResult();
+        r.host = host;
+        r.ip = ip.getHostAddress();
+        r.port = port;
+        SmtpClient c;
+        try {
+            c = SmtpClient.connect(host, new InetSocketAddress(ip, port), connectTimeoutMs, readTimeoutMs);
+        } catch (IOException e) {
+            r.fail(Step.CONNECT, "connect failed: " + e.getMessage(), false);
+            record(job, r, TrackingEvent.DEFERRED);
+            return r;
+        }
+        boolean retryPlain = false;
+        try {
+            r.step = Step.GREETING;
+            SmtpReply g = c.greeting();
+            if (g.code() != 220) {
+                return finish(job, c, r.fail(Step.GREETING, "greeting: " + g, false));
+            }
+            r.step = Step.EHLO;
+            SmtpReply e = c.ehlo(heloName);
+            if (e.code() != 250) {
+                return finish(job, c, r.fail(Step.EHLO, "EHLO: " + e, false));
+            }
+            if (level != TlsLevel.NONE) {
+                r.step = Step.STARTTLS;
+                if (!c.supports("STARTTLS")) {
+                    if (level.requiresTls()) {
+                        return finish(job, c, r.fail(Step.STARTTLS, "STARTTLS not offered in the EHLO reply", true));
+                    }
+                } else if (allowTls) {
+                    SmtpReply s;
+                    try {
+                        s = c.startTls(certificates.socketFactory());
+                    } catch (SSLException ex) {
+                        r.fail(Step.HANDSHAKE, "TLS handshake failed: " + ex.getMessage(), level.requiresTls());
+                        if (level.requiresTls()) {
+                            return finish(job, c, r);
+                        }
+                        retryPlain = true;
+                        return finish(job, c, r);
+                    }
+                    if (s.code() != 220) {
+                        if (level.requiresTls()) {
+                            return finish(job, c, r.fail(Step.STARTTLS, "STARTTLS refused: " + s, true));
+                        }
+                    } else {
+                        r.step = Step.HANDSHAKE;
+                        tlsFacts(r, c.sslSession(), host, job.domain);
+                        if (level == TlsLevel.VERIFY && !r.certificate.verified()) {
+                            return finish(job, c, r.fail(Step.CERTIFICATE, "certificate not verified: " + r.certificate.problem(), true));
+                        }
+                        r.step = Step.EHLO;
+                        SmtpReply e2 = c.ehlo(heloName);
+                        if (e2.code() != 250) {
+                            return finish(job, c, r.fail(Step.EHLO, "EHLO after STARTTLS: " + e2, false));
+                        }
+                    }
+                }
+            }
+            // The guarantee, independent of the branches above.
+            if (level.requiresTls() && !c.isTls()) {
+                return finish(job, c, r.fail(Step.STARTTLS, "TLS required but not established", true));
+            }
+            r.step = Step.MAIL;
+            SmtpReply m = c.mailFrom(job.sender);
+            if (!m.isPositive()) {
+                r.fail(Step.MAIL, "MAIL FROM: " + m, false);
+                r.permanent = m.isPermanent();
+                for (String rcpt : job.recipients) {
+                    r.replies.put(rcpt, m);
+                }
+                return finish(job, c, r);
+            }
+            r.step = Step.RCPT;
+            List<String> accepted = new ArrayList<>();
+            for (String rcpt : job.recipients) {
+                SmtpReply rr = c.rcptTo(rcpt);
+                r.replies.put(rcpt, rr);
+                if (rr.isPositive()) {
+                    accepted.add(rcpt);
+                }
+            }
+            if (accepted.isEmpty()) {
+                r.step = Step.DONE;
+                return finish(job, c, r);
+            }
+            r.step = Step.DATA;
+            SmtpReply d = c.data(job.message);
+            for (String rcpt : accepted) {
+                r.replies.put(rcpt, d);
+            }
+            r.step = Step.DONE;
+            return finish(job, c, r);
+        } catch (IOException ex) {
+            r.fail(r.step, r.step.word() + ": " + ex.getMessage(), r.step == Step.STARTTLS && level.requiresTls());
+            return finish(job, c, r);
+        } finally {
+            c.close();
+            if (retryPlain) {
+                // may: a failed handshake leaves the connection unusable; deliver in plaintext on a new one.
+                AttemptResult plain = attempt(job, host, ip, false);
+                copy(plain, r);
+            }
+        }
+    }
+
+    private static void copy(AttemptResult from, AttemptResult to) {
+        to.step = from.step;
+        to.failed = from.failed;
+        to.tlsFailure = from.tlsFailure;
+        to.permanent = from.permanent;
+        to.reason = from.reason;
+        to.tls = from.tls;
+        to.protocol = from.protocol;
+        to.cipher = from.cipher;
+        to.certificate = from.certificate;
+        to.replies.clear();
+        to.replies.putAll(from.replies);
+    }
+
+    private void tlsFacts(AttemptResult r, SSLSession s, String host, String domain) {
+        r.tls = true;
+        r.protocol = s.getProtocol();
+        r.cipher = s.getCipherSuite();
+        X509Certificate[] chain;
+        try {
+            Certificate[] peer = s.getPeerCertificates();
+            chain = new X509Certificate[peer.length];
+            for (int i = 0; i < peer.length; i++) {
+                chain[i] = (X509Certificate) peer[i];
+            }
+        } catch (SSLPeerUnverifiedException e) {
+            chain = new X509Certificate[0];
+        }
+        r.certificate = certificates.check(chain, authType(r.cipher), List.of(host, domain));
+    }
+
+    static String authType(String cipher) {
+        if (cipher != null && cipher.startsWith("TLS_") && cipher.contains("_WITH_")) {
+            return cipher.substring(4, cipher.indexOf("_WITH_"));
+        }
+        return "UNKNOWN";
+    }
+
+    private AttemptResult finish(Job job, SmtpClient c, AttemptResult r) {
+        if (r.step != Step.CONNECT) {
+            c.quit();
+        }
+        String outcome;
+        if (r.failed) {
+            outcome = r.tlsFailure ? TrackingEvent.BLOCKED : r.permanent ? TrackingEvent.BOUNCED : TrackingEvent.DEFERRED;
+        } else {
+            boolean allOk = r.replies.values().stream().allMatch(SmtpReply::isPositive);
+            boolean anyTemp = r.replies.values().stream().anyMatch(SmtpReply::isTransient);
+            outcome = allOk ? TrackingEvent.DELIVERED : anyTemp ? TrackingEvent.DEFERRED : TrackingEvent.BOUNCED;
+            if (!allOk && r.reason == null) {
+                StringBuilder sb = new StringBuilder();
+                r.replies.forEach((k, v) -> {
+                    if (!v.isPositive()) {
+                        sb.append(sb.length() > 0 ? "; " : "").append(k).append(": ").append(v);
+                    }
+                });
+                r.reason = sb.toString();
+            }
+        }
+        record(job, r, outcome);
+        return r;
+    }
+
+    private void record(Job job, AttemptResult r, String outcome) {
+        if (tracking == null) {
+            return;
+        }
+        TrackingEvent e = TrackingEvent.outbound()
+                .messageId(job.messageId)
+                .sender(job.sender == null ? "" : job.sender)
+                .recipients(job.recipients)
+                .peerHost(r.host)
+                .peerIp(r.ip)
+                .level(job.policy.level().word())
+                .entry(job.policy.entry())
+                .tls(r.tls)
+                .protocol(r.protocol)
+                .cipher(r.cipher)
+                .certificate(r.certificate == null ? (r.tls ? "not-checked" : "none") : r.certificate.word())
+                .outcome(outcome)
+                .reason(r.reason)
+                .attempt(job.attempt);
+        if (r.failed) {
+            e.step(r.step.word());
+        }
+        tracking.record(e);
+    }
+
+    private List<RecipientOutcome> outcomes(Job job, AttemptResult r) {
+        List<RecipientOutcome> out = new ArrayList<>();
+        for (String rcpt : job.recipients) {
+            SmtpReply reply = r.replies.get(rcpt);
+            if (reply == null) {
+                out.add(new RecipientOutcome(rcpt, r.permanent ? RecipientOutcome.Kind.PERMANENT : RecipientOutcome.Kind.TEMPORARY,
+                        r.permanent ? "5.0.0" : "4.0.0", r.remote(), r.reason, r.tlsFailure, r.step.word()));
+            } else if (reply.isPositive()) {
+                out.add(new RecipientOutcome(rcpt, RecipientOutcome.Kind.DELIVERED, "2.0.0", r.remote(), reply.toString(), false, "done"));
+            } else {
+                out.add(new RecipientOutcome(rcpt, reply.isPermanent() ? RecipientOutcome.Kind.PERMANENT : RecipientOutcome.Kind.TEMPORARY,
+                        reply.enhancedStatus(), r.remote(), reply.toString(), false, r.failed ? r.step.word() : "rcpt"));
+            }
+        }
+        return out;
+    }
+
+    private List<RecipientOutcome> allHostsFailed(Job job, List<AttemptResult> failures) {
+        AttemptResult tls = failures.stream().filter(AttemptResult::tlsFailure).findFirst().orElse(null);
+        StringBuilder why = new StringBuilder();
+        for (AttemptResult f : failures) {
+            why.append(why.length() > 0 ? "; " : "").append(f.ip == null ? f.host : f.remote())
+                    .append(" step ").append(f.step.word()).append(": ").append(f.reason);
+        }
+        List<RecipientOutcome> out = new ArrayList<>();
+        for (String rcpt : job.recipients) {
+            if (tls != null) {
+                out.add(new RecipientOutcome(rcpt, RecipientOutcome.Kind.TEMPORARY, "4.7.10", tls.remote(),
+                        "TLS unavailable (policy " + job.policy.level().word() + ", entry " + job.policy.entry() + "): " + why,
+                        true, tls.step.word()));
+            } else {
+                AttemptResult last = failures.isEmpty() ? null : failures.get(failures.size() - 1);
+                out.add(new RecipientOutcome(rcpt, RecipientOutcome.Kind.TEMPORARY, "4.4.1",
+                        last == null || last.ip == null ? null : last.remote(),
+                        failures.isEmpty() ? "no MX host for " + job.domain : "no MX host accepted the connection: " + why,
+                        false, last == null ? "dns" : last.step.word()));
+            }
+        }
+        return out;
+    }
+}

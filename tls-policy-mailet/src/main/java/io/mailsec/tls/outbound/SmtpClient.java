@@ -1,0 +1,275 @@
+package io.mailsec.tls.outbound;
+
+import java.io.BufferedOutputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+import javax.net.ssl.SSLSession;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.SSLSocketFactory;
+
+/**
+ * A minimal SMTP client (RFC 5321) with STARTTLS (RFC 3207) over a socket it owns, so that every step
+ * is explicit and a TLS requirement cannot be bypassed: nothing after EHLO is sent unless the caller
+ * decided so. Not thread-safe; one instance per connection.
+ */
+public final class SmtpClient implements Closeable {
+    private final String host;
+    private Socket socket;
+    private InputStream in;
+    private OutputStream out;
+    private final Set<String> extensions = new LinkedHashSet<>();
+    private SSLSession sslSession;
+
+    private SmtpClient(String host) {
+        this.host = host;
+    }
+
+    /** Connects and reads the greeting (returned via {@link #greeting}). */
+    public static SmtpClient connect(String host, InetSocketAddress address, int connectTimeoutMs, int readTimeoutMs) throws IOException {
+        return connect(host, address, null, connectTimeoutMs, readTimeoutMs);
+    }
+
+    /** As {@link #connect(String, InetSocketAddress, int, int)}, from the given local address (null: any). */
+    public static SmtpClient connect(String host, InetSocketAddress address, java.net.InetAddress localAddress,
+                                     int connectTimeoutMs, int readTimeoutMs) throws IOException {
+        SmtpClient c = new SmtpClient(host);
+        Socket s = new Socket();
+        try {
+            if (localAddress != null) {
+                s.bind(new InetSocketAddress(localAddress, 0));
+            }
+            s.connect(address, connectTimeoutMs);
+            s.setSoTimeout(readTimeoutMs);
+        } catch (IOException e) {
+            s.close();
+            throw e;
+        }
+        c.attach(s);
+        return c;
+    }
+
+    private void attach(Socket s) throws IOException {
+        this.socket = s;
+        this.in = s.getInputStream();
+        this.out = new BufferedOutputStream(s.getOutputStream(), 16 * 1024);
+    }
+
+    public String host() {
+        return host;
+    }
+
+    public SmtpReply greeting() throws IOException {
+        return read();
+    }
+
+    /** EHLO, falling back to HELO when EHLO is refused; records the advertised extensions. */
+    public SmtpReply ehlo(String heloName) throws IOException {
+        extensions.clear();
+        SmtpReply r = command("EHLO " + heloName);
+        if (r.code() == 250) {
+            for (int i = 1; i < r.lines().size(); i++) {
+                String l = r.lines().get(i).trim();
+                int sp = l.indexOf(' ');
+                extensions.add((sp < 0 ? l : l.substring(0, sp)).toUpperCase(Locale.ROOT));
+            }
+            return r;
+        }
+        if (r.isPermanent()) {
+            return command("HELO " + heloName);
+        }
+        return r;
+    }
+
+    public boolean supports(String extension) {
+        return extensions.contains(extension.toUpperCase(Locale.ROOT));
+    }
+
+    /**
+     * Sends STARTTLS; on 220 layers TLS over the socket and completes the handshake (SNI = host).
+     * Returns the reply; the session is then available from {@link #sslSession()}.
+     * A handshake failure throws {@link javax.net.ssl.SSLException} (and the connection is unusable).
+     */
+    public SmtpReply startTls(SSLSocketFactory factory) throws IOException {
+        SmtpReply r = command("STARTTLS");
+        if (r.code() != 220) {
+            return r;
+        }
+        SSLSocket ssl = (SSLSocket) factory.createSocket(socket, host, socket.getPort(), true);
+        ssl.setUseClientMode(true);
+        ssl.setSoTimeout(socket.getSoTimeout());
+        ssl.startHandshake();
+        attach(ssl);
+        sslSession = ssl.getSession();
+        extensions.clear();
+        return r;
+    }
+
+    public SSLSession sslSession() {
+        return sslSession;
+    }
+
+    public boolean isTls() {
+        return sslSession != null;
+    }
+
+    public SmtpReply mailFrom(String sender) throws IOException {
+        return command("MAIL FROM:<" + (sender == null ? "" : sender) + ">");
+    }
+
+    public SmtpReply rcptTo(String recipient) throws IOException {
+        return command("RCPT TO:<" + recipient + ">");
+    }
+
+    /** Message writer: writes the message as it is stored (CRLF line ends) to the given stream. */
+    public interface MessageWriter {
+        void writeTo(OutputStream out) throws IOException;
+    }
+
+    /** DATA, the message with dot-stuffing and bare LF turned into CRLF, then the final reply. */
+    public SmtpReply data(MessageWriter message) throws IOException {
+        SmtpReply r = command("DATA");
+        if (r.code() != 354) {
+            return r;
+        }
+        DotStuffingOutputStream dot = new DotStuffingOutputStream(out);
+        message.writeTo(dot);
+        dot.finish();
+        out.flush();
+        return read();
+    }
+
+    public void quit() {
+        try {
+            command("QUIT");
+        } catch (IOException ignored) {
+            // closing anyway
+        }
+    }
+
+    public SmtpReply command(String line) throws IOException {
+        out.write((line + "\r\n").getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        return read();
+    }
+
+    private SmtpReply read() throws IOException {
+        List<String> lines = new ArrayList<>();
+        while (true) {
+            String l = readLine();
+            if (l == null) {
+                throw new IOException("connection closed by " + host);
+            }
+            if (l.length() < 3) {
+                throw new IOException("malformed reply from " + host + ": " + l);
+            }
+            int code;
+            try {
+                code = Integer.parseInt(l.substring(0, 3));
+            } catch (NumberFormatException e) {
+                throw new IOException("malformed reply from " + host + ": " + l);
+            }
+            lines.add(l.length() > 4 ? l.substring(4) : "");
+            if (l.length() == 3 || l.charAt(3) != '-') {
+                return new SmtpReply(code, lines);
+            }
+        }
+    }
+
+    private String readLine() throws IOException {
+        ByteArrayOutputStream b = new ByteArrayOutputStream(128);
+        int c;
+        while ((c = in.read()) != -1) {
+            if (c == '\n') {
+                byte[] bytes = b.toByteArray();
+                int len = bytes.length > 0 && bytes[bytes.length - 1] == '\r' ? bytes.length - 1 : bytes.length;
+                return new String(bytes, 0, len, StandardCharsets.UTF_8);
+            }
+            if (b.size() > 4096) {
+                throw new IOException("reply line too long from " + host);
+            }
+            b.write(c);
+        }
+        return b.size() == 0 ? null : b.toString(StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public void close() {
+        try {
+            if (socket != null) {
+                socket.close();
+            }
+        } catch (IOException ignored) {
+            // nothing to do
+        }
+    }
+
+    /** RFC 5321 §4.5.2 transparency plus CRLF normalisation, ending with CRLF.CRLF. */
+    static final class DotStuffingOutputStream extends OutputStream {
+        private final OutputStream out;
+        private boolean atLineStart = true;
+        private boolean lastCr;
+
+        DotStuffingOutputStream(OutputStream out) {
+            this.out = out;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            if (b == '\n' && !lastCr) {
+                out.write('\r');
+            }
+            if (atLineStart && b == '.') {
+                out.write('.');
+            }
+            if (lastCr && b != '\n') {
+                out.write('\n');
+                atLineStart = true;
+                if (b == '.') {
+                    out.write('.');
+                }
+            }
+            out.write(b);
+            lastCr = b == '\r';
+            atLineStart = b == '\n';
+        }
+
+        @Override
+        public void write(byte[] buf, int off, int len) throws IOException {
+            for (int i = off; i < off + len; i++) {
+                write(buf[i] & 0xff);
+            }
+        }
+
+        void finish() throws IOException {
+            if (lastCr) {
+                out.write('\n');
+            } else if (!atLineStart) {
+                out.write('\r');
+                out.write('\n');
+            }
+            out.write(".\r\n".getBytes(StandardCharsets.US_ASCII));
+        }
+
+        @Override
+        public void flush() {
+            // flushed by the client after the final dot
+        }
+
+        @Override
+        public void close() {
+            // the socket stays open
+        }
+    }
+}

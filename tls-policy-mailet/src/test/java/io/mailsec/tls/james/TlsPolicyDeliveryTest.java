@@ -1,0 +1,201 @@
+package io.mailsec.tls.james;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+import javax.mail.MessagingException;
+import javax.mail.Session;
+import javax.mail.internet.MimeMessage;
+
+import org.apache.james.core.MailAddress;
+import org.apache.mailet.Attribute;
+import org.apache.mailet.AttributeValue;
+import org.apache.mailet.Mail;
+import org.apache.mailet.base.test.FakeMail;
+import org.apache.mailet.base.test.FakeMailContext;
+import org.apache.mailet.base.test.FakeMailetConfig;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import io.mailsec.tls.outbound.PeerEnvironment;
+import io.mailsec.tls.tracking.TrackingLog;
+
+/**
+ * The delivery mailet against the real peers of {@link PeerEnvironment}: per-recipient split
+ * (address entry beating its domain), bounce-at-once DSN (RFC 3464, 5.7.10), retries with delay and
+ * the original reason kept for the final DSN, null sender, init errors naming parameter and value.
+ */
+class TlsPolicyDeliveryTest {
+    private static PeerEnvironment env;
+    private static Path policy;
+    private static final List<String> TRACKING = Collections.synchronizedList(new ArrayList<>());
+
+    @BeforeAll
+    static void start() throws Exception {
+        env = PeerEnvironment.start();
+        policy = env.dir.resolve("mailsec-tls.policy");
+        Files.writeString(policy, String.join("\n",
+                "[outbound]",
+                "default               may",
+                "valid.tls.test        verify",
+                "plain.tls.test        encrypt",
+                "dave@plain.tls.test   may        # address beats its domain",
+                "refused.tls.test      encrypt",
+                ""));
+        TrackingLog.tap(TRACKING::add);
+    }
+
+    @AfterAll
+    static void stop() {
+        TrackingLog.tap(null);
+        if (env != null) {
+            env.close();
+        }
+    }
+
+    @AfterEach
+    void clear() {
+        TRACKING.clear();
+    }
+
+    private static TlsPolicyDelivery mailet(FakeMailContext ctx, String... params) throws MessagingException {
+        FakeMailetConfig.Builder b = FakeMailetConfig.builder().mailetName("TlsPolicyDelivery").mailetContext(ctx)
+                .setProperty("policyFile", policy.toString())
+                .setProperty("dnsServers", PeerEnvironment.DNS)
+                .setProperty("trustStore", env.caFile.toString())
+                .setProperty("heloName", "mx.sender.test")
+                .setProperty("connectTimeout", "5s");
+        for (int i = 0; i < params.length; i += 2) {
+            b.setProperty(params[i], params[i + 1]);
+        }
+        TlsPolicyDelivery m = new TlsPolicyDelivery();
+        m.init(b.build());
+        return m;
+    }
+
+    private static FakeMail mail(String token, String sender, String... rcpts) throws Exception {
+        MimeMessage msg = new MimeMessage(Session.getInstance(new Properties()));
+        msg.setFrom("alice@sender.test");
+        msg.setSubject(token);
+        msg.setText("body " + token);
+        msg.setHeader("Message-ID", "<" + token + "@sender.test>");
+        FakeMail.Builder b = FakeMail.builder().name("mail-" + token).mimeMessage(msg).state("relay");
+        if (sender != null) {
+            b.sender(sender);
+        }
+        List<MailAddress> r = new ArrayList<>();
+        for (String s : rcpts) {
+            r.add(new MailAddress(s));
+        }
+        return b.recipients(r).build();
+    }
+
+    private static String text(MimeMessage m) throws Exception {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        m.writeTo(b);
+        return b.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void splitsRecipientsByLevelAndBouncesTlsFailureAtOnce() throws Exception {
+        FakeMailContext ctx = FakeMailContext.defaultContext();
+        String token = UUID.randomUUID().toString();
+        FakeMail mail = mail(token, "alice@sender.test", "bob@valid.tls.test", "carol@plain.tls.test", "dave@plain.tls.test");
+        mailet(ctx).service(mail);
+
+        assertThat(mail.getState()).isEqualTo(Mail.GHOST);
+        assertThat(env.postfix.message("Delivered-To: bob@valid.tls.test", Duration.ofSeconds(10))).contains(token);
+        assertThat(env.postfix.message("Delivered-To: dave@plain.tls.test", Duration.ofSeconds(10))).contains(token);
+        assertThat(env.postfix.message("Delivered-To: carol@plain.tls.test", Duration.ofMillis(300))).isNull();
+
+        assertThat(ctx.getSentMails()).singleElement().satisfies(sent -> {
+            assertThat(sent.getRecipients()).containsExactly(new MailAddress("alice@sender.test"));
+            assertThat(sent.getSender() == null || sent.getSender().isNullSender()).as("DSN from <>").isTrue();
+            String dsn = text(sent.getMsg());
+            assertThat(dsn).contains("report-type=delivery-status", "Final-Recipient: rfc822; carol@plain.tls.test",
+                    "Status: 5.7.10", "TLS unavailable", "mx.plain.tls.test [127.0.4.11]", "failed step: starttls",
+                    "Subject: " + token);
+            assertThat(dsn).doesNotContain("Final-Recipient: rfc822; bob@", "Final-Recipient: rfc822; dave@");
+        });
+        assertThat(TRACKING).anyMatch(l -> l.contains("\"outcome\":\"bounced\"") && l.contains("carol@plain.tls.test"));
+        assertThat(TRACKING).anyMatch(l -> l.contains("dave@plain.tls.test") && l.contains("\"level\":\"may\"")
+                && l.contains("\"entry\":\"dave@plain.tls.test\"") && l.contains("\"outcome\":\"delivered\""));
+    }
+
+    @Test
+    void retryModeRequeuesWithDelayThenBouncesKeepingTheOriginalTlsReason() throws Exception {
+        FakeMailContext ctx = FakeMailContext.defaultContext();
+        TlsPolicyDelivery m = mailet(ctx, "onTlsFailure", "retry", "maxRetries", "1", "retryDelay", "7s");
+        String token = UUID.randomUUID().toString();
+        FakeMail first = mail(token, "alice@sender.test", "carol@plain.tls.test");
+        m.service(first);
+        assertThat(first.getState()).isEqualTo(Mail.GHOST);
+        assertThat(ctx.getSentMails()).singleElement().satisfies(sent -> {
+            assertThat(sent.getState()).isEqualTo("relay");
+            assertThat(sent.getDelay()).contains(new FakeMailContext.Delay(7000, TimeUnit.MILLISECONDS));
+            assertThat(sent.getRecipients()).containsExactly(new MailAddress("carol@plain.tls.test"));
+            assertThat(sent.getAttributes().get(MailsecTlsAttributes.OUTBOUND_ATTEMPT).getValue().value()).isEqualTo(1);
+            assertThat(String.valueOf(sent.getAttributes().get(MailsecTlsAttributes.OUTBOUND_FIRST_FAILURE).getValue().value()))
+                    .contains("carol@plain.tls.test", "4.7.10", "STARTTLS not offered");
+        });
+
+        // The retry: the peer now refuses connections (a different error) and retries are exhausted.
+        ctx.resetSentMails();
+        String firstFailure = "carol@refused.tls.test\t4.7.10\ttrue\tstarttls\tmx.plain.tls.test [127.0.4.11]\t"
+                + "TLS unavailable (policy encrypt): STARTTLS not offered in the EHLO reply\n";
+        FakeMail retry = mail(token, "alice@sender.test", "carol@refused.tls.test");
+        retry.setAttribute(new Attribute(MailsecTlsAttributes.OUTBOUND_ATTEMPT, AttributeValue.of(1)));
+        retry.setAttribute(new Attribute(MailsecTlsAttributes.OUTBOUND_FIRST_FAILURE, AttributeValue.of(firstFailure)));
+        m.service(retry);
+        assertThat(ctx.getSentMails()).singleElement().satisfies(sent -> {
+            assertThat(sent.getDelay()).isEmpty();
+            String dsn = text(sent.getMsg());
+            assertThat(dsn).contains("Status: 5.7.10", "TLS unavailable", "STARTTLS not offered", "failed step: starttls",
+                    "last attempt:", "connect failed");
+        });
+    }
+
+    @Test
+    void nonTlsTemporaryFailureIsRetriedEvenInBounceMode() throws Exception {
+        FakeMailContext ctx = FakeMailContext.defaultContext();
+        FakeMail mail = mail(UUID.randomUUID().toString(), "alice@sender.test", "x@refused.tls.test");
+        mailet(ctx, "retryDelay", "1m").service(mail);
+        assertThat(ctx.getSentMails()).singleElement().satisfies(sent ->
+                assertThat(sent.getDelay()).contains(new FakeMailContext.Delay(60000, TimeUnit.MILLISECONDS)));
+    }
+
+    @Test
+    void nullSenderGetsNoDsn() throws Exception {
+        FakeMailContext ctx = FakeMailContext.defaultContext();
+        FakeMail mail = mail(UUID.randomUUID().toString(), null, "carol@plain.tls.test");
+        mailet(ctx).service(mail);
+        assertThat(ctx.getSentMails()).isEmpty();
+        assertThat(mail.getState()).isEqualTo(Mail.GHOST);
+        assertThat(TRACKING).anyMatch(l -> l.contains("\"outcome\":\"bounced\""));
+    }
+
+    @Test
+    void badParametersFailInitNamingParameterAndValue() {
+        FakeMailContext ctx = FakeMailContext.defaultContext();
+        assertThatThrownBy(() -> mailet(ctx, "retryDelay", "soon")).hasMessageContaining("invalid retryDelay 'soon'");
+        assertThatThrownBy(() -> mailet(ctx, "onTlsFailure", "ignore")).hasMessageContaining("invalid onTlsFailure 'ignore'");
+        assertThatThrownBy(() -> mailet(ctx, "maxRetries", "-1")).hasMessageContaining("invalid maxRetries '-1'");
+        assertThatThrownBy(() -> mailet(ctx, "trustStore", "/nonexistent.pem")).hasMessageContaining("invalid trustStore '/nonexistent.pem'");
+        assertThatThrownBy(() -> mailet(ctx, "policyFile", "/nonexistent.policy")).hasMessageContaining("invalid policyFile '/nonexistent.policy'");
+        assertThatThrownBy(() -> mailet(ctx, "bogus", "1")).isInstanceOf(MessagingException.class);
+    }
+}

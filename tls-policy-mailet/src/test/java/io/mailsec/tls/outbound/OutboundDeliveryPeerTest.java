@@ -1,0 +1,214 @@
+package io.mailsec.tls.outbound;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.UUID;
+
+import javax.mail.internet.MimeMessage;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import io.mailsec.core.dns.DnsjavaResolver;
+import io.mailsec.tls.policy.EntryKind;
+import io.mailsec.tls.policy.PolicyMatch;
+import io.mailsec.tls.policy.TlsLevel;
+import io.mailsec.tls.tracking.TrackingLog;
+
+/**
+ * Issue 3 "Outbound" guarantees against real peers (Postfix, a STARTTLS-stripping relay, dnsmasq),
+ * with the delivery engine driven directly. RFC 3207 (STARTTLS), RFC 3464 (DSN), RFC 6125 (names).
+ */
+class OutboundDeliveryPeerTest {
+    private static PeerEnvironment env;
+    private static OutboundDelivery delivery;
+    private static final List<String> TRACKING = Collections.synchronizedList(new ArrayList<>());
+
+    @BeforeAll
+    static void start() throws Exception {
+        env = PeerEnvironment.start();
+        delivery = new OutboundDelivery(DnsjavaResolver.create(List.of(PeerEnvironment.DNS), Duration.ofSeconds(5)),
+                CertificateChecker.fromFile(env.caFile), "client.tls.test", 25, 5000, 30000, new TrackingLog(TRACKING::add));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (env != null) {
+            env.close();
+        }
+    }
+
+    private static final class Sent {
+        final String token = UUID.randomUUID().toString();
+        List<RecipientOutcome> outcomes;
+        List<String> tracking;
+    }
+
+    private static Sent send(String domain, TlsLevel level) {
+        Sent s = new Sent();
+        String rcpt = "bob@" + domain;
+        String sender = "s-" + s.token + "@sender.test";
+        String msg = "From: <" + sender + ">\r\nTo: <" + rcpt + ">\r\nSubject: " + s.token + "\r\nMessage-ID: <" + s.token
+                + "@sender.test>\r\n\r\nbody " + s.token + "\r\n.leading dot line\r\n";
+        int before = TRACKING.size();
+        s.outcomes = delivery.deliver(new OutboundDelivery.Job(sender, domain, List.of(rcpt),
+                new PolicyMatch(level, domain, EntryKind.DOMAIN, 1),
+                out -> out.write(msg.getBytes(StandardCharsets.US_ASCII)), "<" + s.token + "@sender.test>", 1));
+        s.tracking = new ArrayList<>(TRACKING.subList(before, TRACKING.size()));
+        return s;
+    }
+
+    @Test
+    void verifyDeliversToCaSignedPeerOverTls13() throws Exception {
+        Sent s = send("valid.tls.test", TlsLevel.VERIFY);
+        assertThat(s.outcomes).singleElement().satisfies(o -> assertThat(o.kind()).isEqualTo(RecipientOutcome.Kind.DELIVERED));
+        assertThat(s.tracking).singleElement().satisfies(l -> assertThat(l)
+                .contains("\"outcome\":\"delivered\"", "\"tls\":true", "\"protocol\":\"TLSv1.3\"", "\"certificate\":\"trusted\"",
+                        "\"peerHost\":\"mx.valid.tls.test\"", "\"peerIp\":\"127.0.4.10\"", "\"level\":\"verify\""));
+        String received = env.postfix.message(s.token, Duration.ofSeconds(10));
+        assertThat(received).as("message in the peer's Maildir").isNotNull().contains("using TLSv1.3").contains("\n..leading dot line".substring(1).replace("..", "."));
+    }
+
+    @Test
+    void encryptNeverSendsWhenPeerOffersNoStarttls() throws Exception {
+        Sent s = send("plain.tls.test", TlsLevel.ENCRYPT);
+        RecipientOutcome o = s.outcomes.get(0);
+        assertThat(o.kind()).isEqualTo(RecipientOutcome.Kind.TEMPORARY);
+        assertThat(o.tlsFailure()).isTrue();
+        assertThat(o.step()).isEqualTo("starttls");
+        assertThat(o.status()).isEqualTo("4.7.10");
+        assertThat(o.asPermanent().status()).isEqualTo("5.7.10");
+        assertThat(s.tracking).singleElement().satisfies(l -> assertThat(l)
+                .contains("\"outcome\":\"blocked: TLS unavailable\"", "\"tls\":false", "\"step\":\"starttls\"", "STARTTLS not offered"));
+        assertThat(env.postfix.maillog()).doesNotContain(s.token);
+        assertThat(env.postfix.message(s.token, Duration.ofMillis(500))).isNull();
+
+        // RFC 3464 DSN with 5.7.10, "TLS unavailable", remote host and failing step
+        MimeMessage dsn = DsnBuilder.build("client.tls.test", "postmaster@client.tls.test", "s@sender.test", "<x@y>", "hello",
+                new java.util.Date(), "Subject: hello\r\n", List.of(o.asPermanent()));
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        dsn.writeTo(b);
+        String text = b.toString(StandardCharsets.UTF_8);
+        assertThat(dsn.getContentType()).contains("multipart/report").contains("report-type=delivery-status");
+        assertThat(text).contains("Content-Type: message/delivery-status", "Status: 5.7.10", "Action: failed",
+                "Final-Recipient: rfc822; bob@plain.tls.test", "Remote-MTA: dns; mx.plain.tls.test", "TLS unavailable",
+                "mx.plain.tls.test [127.0.4.11]", "failed step: starttls", "text/rfc822-headers");
+    }
+
+    @Test
+    void mayFallsBackToPlaintextWithoutStarttls() throws Exception {
+        Sent s = send("plain.tls.test", TlsLevel.MAY);
+        assertThat(s.outcomes.get(0).kind()).isEqualTo(RecipientOutcome.Kind.DELIVERED);
+        assertThat(s.tracking).singleElement().satisfies(l -> assertThat(l).contains("\"outcome\":\"delivered\"", "\"tls\":false"));
+        assertThat(env.postfix.message(s.token, Duration.ofSeconds(10))).isNotNull().doesNotContain("using TLS");
+    }
+
+    @Test
+    void encryptDeliversToSelfSignedPeer() throws Exception {
+        Sent s = send("selfsigned.tls.test", TlsLevel.ENCRYPT);
+        assertThat(s.outcomes.get(0).kind()).isEqualTo(RecipientOutcome.Kind.DELIVERED);
+        assertThat(s.tracking).singleElement().satisfies(l -> assertThat(l)
+                .contains("\"outcome\":\"delivered\"", "\"tls\":true", "\"certificate\":\"untrusted\""));
+        assertThat(env.postfix.message(s.token, Duration.ofSeconds(10))).isNotNull().contains("using TLS");
+    }
+
+    @Test
+    void verifyBouncesSelfSignedPeer() throws Exception {
+        assertCertificateFailure(send("selfsigned.tls.test", TlsLevel.VERIFY), "self-signed", "untrusted");
+    }
+
+    @Test
+    void verifyBouncesCertificateForAnotherName() throws Exception {
+        assertCertificateFailure(send("wrongname.tls.test", TlsLevel.VERIFY), "mx.somewhere-else.test", "name-mismatch");
+    }
+
+    @Test
+    void verifyBouncesExpiredCertificate() throws Exception {
+        assertCertificateFailure(send("expired.tls.test", TlsLevel.VERIFY), "expired", "expired");
+    }
+
+    private static void assertCertificateFailure(Sent s, String problem, String verdict) throws Exception {
+        RecipientOutcome o = s.outcomes.get(0);
+        assertThat(o.tlsFailure()).isTrue();
+        assertThat(o.step()).isEqualTo("certificate");
+        assertThat(o.diagnostic()).contains(problem);
+        assertThat(s.tracking).singleElement().satisfies(l -> assertThat(l)
+                .contains("\"outcome\":\"blocked: TLS unavailable\"", "\"tls\":true", "\"certificate\":\"" + verdict + "\"", "\"step\":\"certificate\""));
+        assertThat(env.postfix.maillog()).doesNotContain(s.token);
+        assertThat(env.postfix.message(s.token, Duration.ofMillis(300))).isNull();
+    }
+
+    @Test
+    void encryptBlocksStarttlsStrippingRelayAndPeerNeverSeesData() throws Exception {
+        int before = env.relay.clientLines().size();
+        Sent s = send("strip.tls.test", TlsLevel.ENCRYPT);
+        RecipientOutcome o = s.outcomes.get(0);
+        assertThat(o.tlsFailure()).isTrue();
+        assertThat(o.step()).isEqualTo("starttls");
+        assertThat(o.remote()).isEqualTo("mx.strip.tls.test [127.0.4.12]");
+        List<String> seen = env.relay.clientLines().subList(before, env.relay.clientLines().size());
+        assertThat(seen).anyMatch(l -> l.startsWith("EHLO"));
+        assertThat(seen).noneMatch(l -> l.startsWith("MAIL") || l.startsWith("RCPT") || l.startsWith("DATA") || l.contains(s.token));
+        assertThat(env.postfix.message(s.token, Duration.ofMillis(300))).isNull();
+    }
+
+    @Test
+    void mayThroughStrippingRelayDeliversInPlaintext() throws Exception {
+        Sent s = send("strip.tls.test", TlsLevel.MAY);
+        assertThat(s.outcomes.get(0).kind()).isEqualTo(RecipientOutcome.Kind.DELIVERED);
+        assertThat(s.tracking.get(0)).contains("\"tls\":false");
+        assertThat(env.postfix.message(s.token, Duration.ofSeconds(10))).isNotNull();
+    }
+
+    @Test
+    void noneNeverStartsTlsEvenWhenOffered() throws Exception {
+        Sent s = send("valid.tls.test", TlsLevel.NONE);
+        assertThat(s.outcomes.get(0).kind()).isEqualTo(RecipientOutcome.Kind.DELIVERED);
+        assertThat(s.tracking.get(0)).contains("\"tls\":false", "\"certificate\":\"none\"");
+        assertThat(env.postfix.message(s.token, Duration.ofSeconds(10))).isNotNull().doesNotContain("using TLS");
+    }
+
+    @Test
+    void encryptBlocksFailedHandshake() throws Exception {
+        Sent s = send("brokentls.tls.test", TlsLevel.ENCRYPT);
+        RecipientOutcome o = s.outcomes.get(0);
+        assertThat(o.tlsFailure()).isTrue();
+        assertThat(o.step()).isEqualTo("handshake");
+        assertThat(s.tracking).singleElement().satisfies(l -> assertThat(l).contains("\"outcome\":\"blocked: TLS unavailable\"", "\"step\":\"handshake\""));
+        assertThat(env.postfix.message(s.token, Duration.ofMillis(300))).isNull();
+    }
+
+    @Test
+    void mayRetriesInPlaintextAfterFailedHandshake() throws Exception {
+        Sent s = send("brokentls.tls.test", TlsLevel.MAY);
+        assertThat(s.outcomes.get(0).kind()).isEqualTo(RecipientOutcome.Kind.DELIVERED);
+        assertThat(s.tracking).hasSize(2);
+        assertThat(s.tracking.get(0)).contains("\"outcome\":\"deferred\"", "\"step\":\"handshake\"");
+        assertThat(s.tracking.get(1)).contains("\"outcome\":\"delivered\"", "\"tls\":false");
+        assertThat(env.postfix.message(s.token, Duration.ofSeconds(10))).isNotNull().contains("(Postfix) with ESMTP id");
+    }
+
+    @Test
+    void connectionRefusedIsTemporaryAndNotTls() {
+        Sent s = send("refused.tls.test", TlsLevel.ENCRYPT);
+        RecipientOutcome o = s.outcomes.get(0);
+        assertThat(o.kind()).isEqualTo(RecipientOutcome.Kind.TEMPORARY);
+        assertThat(o.tlsFailure()).isFalse();
+        assertThat(o.status()).isEqualTo("4.4.1");
+        assertThat(o.step()).isEqualTo("connect");
+    }
+
+    @Test
+    void unknownDomainIsPermanentFailure() {
+        Sent s = send("nonexistent.tls.test", TlsLevel.MAY);
+        assertThat(s.outcomes.get(0).kind()).isEqualTo(RecipientOutcome.Kind.PERMANENT);
+        assertThat(s.outcomes.get(0).status()).isEqualTo("5.1.2");
+    }
+}
