@@ -22,10 +22,13 @@ public final class DkimSignature {
     private final long length;
     private final long timestamp;
     private final long expiry;
+    private final String shortB;
 
     private DkimSignature(HeaderField field, TagList tags, DkimAlgorithm algorithm, byte[] signature, byte[] bodyHash,
                           Canonicalization headerCanon, Canonicalization bodyCanon, String domain, String selector,
-                          List<String> signedHeaders, String identity, long length, long timestamp, long expiry) {
+                          List<String> signedHeaders, String identity, long length, long timestamp, long expiry,
+                          String shortB) {
+        this.shortB = shortB;
         this.field = field;
         this.tags = tags;
         this.algorithm = algorithm;
@@ -77,7 +80,8 @@ public final class DkimSignature {
             }
         }
         DkimAlgorithm algorithm = DkimAlgorithm.of(TagList.stripWhitespace(t.get("a")));
-        byte[] b = base64(t.get("b"), "b");
+        String bText = TagList.stripWhitespace(t.get("b"));
+        byte[] b = base64(bText, "b");
         if (b.length == 0) {
             throw new DkimException("empty b= tag");
         }
@@ -144,7 +148,7 @@ public final class DkimSignature {
             throw new DkimException("x= is before t=");
         }
         return new DkimSignature(field, t, algorithm, b, bh, hc, bc, domain, selector,
-                Collections.unmodifiableList(h), identity, l, ts, x);
+                Collections.unmodifiableList(h), identity, l, ts, x, bText.length() > 8 ? bText.substring(0, 8) : bText);
     }
 
     private static byte[] base64(String value, String tag) throws DkimException {
@@ -277,7 +281,6 @@ public final class DkimSignature {
 
     /** The first 8 characters of b= (RFC 6008 header.b). */
     public String shortB() {
-        String b = TagList.stripWhitespace(tags.get("b"));
-        return b.length() > 8 ? b.substring(0, 8) : b;
+        return shortB;
     }
 }

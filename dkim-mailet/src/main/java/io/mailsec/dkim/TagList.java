@@ -64,6 +64,17 @@ public final class TagList {
         if (value == null) {
             return null;
         }
+        int first = 0;
+        while (first < value.length()) {
+            char c = value.charAt(first);
+            if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
+                break;
+            }
+            first++;
+        }
+        if (first == value.length()) {
+            return value;
+        }
         StringBuilder sb = new StringBuilder(value.length());
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);

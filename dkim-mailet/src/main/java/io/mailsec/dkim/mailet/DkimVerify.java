@@ -22,9 +22,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Verifies every DKIM-Signature of the mail (up to {@code maxSignatures}), records the results in
- * the Mail attribute {@value #ATTRIBUTE} (a JSON string, see {@link DkimResultsJson}) and, unless
- * {@code addHeader=false}, prepends an Authentication-Results header for {@code authservId} after
- * removing incoming ones that claim that authserv-id.
+ * the Mail attribute {@value #ATTRIBUTE} (a JSON string, see {@link DkimResultsJson}), removes incoming
+ * Authentication-Results fields that claim {@code authservId} and, unless {@code addHeader=false},
+ * prepends its own.
  */
 public class DkimVerify extends GenericMailet {
     public static final String ATTRIBUTE = "mailsec.dkim.results";
@@ -124,10 +124,9 @@ public class DkimVerify extends GenericMailet {
         if (results.isEmpty()) {
             LOG.info("dkim.verify mail={} result=none reason=\"no signature\"", mail.getName());
         }
-        if (addHeader) {
-            String header = AuthResultsHeader.NAME + ": " + authenticationResults(results);
-            Headers.rewrite(message, List.of(header), line -> claimsOurId(line));
-        }
+        // RFC 8601 §5: incoming fields claiming our authserv-id go, whether or not we write our own
+        List<String> top = addHeader ? List.of(AuthResultsHeader.NAME + ": " + authenticationResults(results)) : List.of();
+        Headers.rewrite(message, top, this::claimsOurId);
     }
 
     private boolean claimsOurId(String line) {

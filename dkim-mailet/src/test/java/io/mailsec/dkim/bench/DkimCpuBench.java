@@ -7,7 +7,7 @@ import java.util.Map;
 
 /**
  * The {@link DkimBench} operations measured in operations per CPU-second of the measuring thread
- * (ThreadMXBean), after a warm-up. On a shared machine, wall-clock JMH figures drop with other
+ * (ThreadMXBean), after a warm-up, in interleaved rounds. On a shared machine, wall-clock JMH figures drop with other
  * processes' load; CPU time approximates what one idle core does. Prints {@code name<TAB>ops}.
  * Usage: DkimCpuBench [warmupSeconds] [measureSeconds]
  */
@@ -45,14 +45,26 @@ public final class DkimCpuBench {
             while (t.getCurrentThreadCpuTime() < warmEnd) {
                 sink = e.getValue().run();
             }
-            long c0 = t.getCurrentThreadCpuTime();
-            long n = 0;
-            while (t.getCurrentThreadCpuTime() - c0 < measure * 1e9) {
-                sink = e.getValue().run();
-                n++;
+        }
+        // Interleaved rounds: every operation gets a short slice per round, so a change in the
+        // machine's load during the run affects all of them alike (ratios stay comparable).
+        int rounds = 10;
+        Map<String, long[]> acc = new LinkedHashMap<>();
+        for (int r = 0; r < rounds; r++) {
+            for (Map.Entry<String, Op> e : ops.entrySet()) {
+                long c0 = t.getCurrentThreadCpuTime();
+                long n = 0;
+                while (t.getCurrentThreadCpuTime() - c0 < measure * 1e9 / rounds) {
+                    sink = e.getValue().run();
+                    n++;
+                }
+                long[] a = acc.computeIfAbsent(e.getKey(), k -> new long[2]);
+                a[0] += n;
+                a[1] += t.getCurrentThreadCpuTime() - c0;
             }
-            double s = (t.getCurrentThreadCpuTime() - c0) / 1e9;
-            System.out.printf("%s\t%.1f%n", e.getKey(), n / s);
+        }
+        for (Map.Entry<String, long[]> e : acc.entrySet()) {
+            System.out.printf("%s\t%.1f%n", e.getKey(), e.getValue()[0] / (e.getValue()[1] / 1e9));
         }
         if (sink == null) {
             System.out.println("(no result)");

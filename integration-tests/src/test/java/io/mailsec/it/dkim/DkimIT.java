@@ -26,14 +26,16 @@ import org.junit.jupiter.api.Test;
 
 /**
  * DKIM through a real James 3.8.1: submitted mail leaves signed per the key table (RemoteDelivery to an
- * SMTP sink on 127.0.1.25 found through MX records in dnsmasq on 127.0.1.53), a second domain signs with
- * its own Ed25519 key, switching the active selector in the key table takes effect without a restart,
+ * SMTP sink on 127.0.1.25 found through MX records in dnsmasq on 127.0.1.53) — the demo domain with the
+ * entry run-james.sh writes, a second domain with its own Ed25519 key — switching the active selector
+ * in the key table takes effect without a restart,
  * and inbound signed mail gets an Authentication-Results header (forged ones with our authserv-id removed).
  * Signatures are checked with our verifier and with dkimpy and OpenDKIM over the same DNS.
  */
 class DkimIT {
     static final Path RFC8463 = Path.of("/work/shared/conformance/dkim/rfc8463");
     static final String SECOND = "second.test";
+    static final String DEMO_DOMAIN = "mailsec.test";
     static JamesProcess james;
     static DkimDnsmasq dns;
     static SmtpSink sink;
@@ -44,40 +46,46 @@ class DkimIT {
 
     @BeforeAll
     static void start() throws Exception {
-        SigningKey s1 = DkimKeys.generate(SigningKey.Type.RSA, 2048, "s1");
-        SigningKey s2 = DkimKeys.generate(SigningKey.Type.RSA, 2048, "s2");
+        // run-james.sh keeps conf/dkim/demo.<demo domain>.pem when present and appends
+        // "<demo domain> selector=demo key=demo.<demo domain>.pem" to the key table: give it a key we know.
+        SigningKey demo = DkimKeys.generate(SigningKey.Type.RSA, 2048, "demo");
         SigningKey ed = DkimKeys.generate(SigningKey.Type.ED25519, 0, "ed1");
+        SigningKey rsa2 = DkimKeys.generate(SigningKey.Type.RSA, 2048, "rsa2");
         Path base = JamesProcess.root().resolve("integration-tests/target");
         Files.createDirectories(base);
         Path overlay = Files.createTempDirectory(base, "dkim-overlay-");
         Files.copy(JamesProcess.root().resolve("integration-tests/src/test/resources/dkim/mailetcontainer.xml"),
                 overlay.resolve("mailetcontainer.xml"));
         Path keys = Files.createDirectories(overlay.resolve("dkim"));
-        Files.writeString(keys.resolve("s1.pem"), DkimKeys.toPem(s1));
-        Files.writeString(keys.resolve("s2.pem"), DkimKeys.toPem(s2));
+        Files.writeString(keys.resolve("demo." + DEMO_DOMAIN + ".pem"), DkimKeys.toPem(demo));
         Files.writeString(keys.resolve("ed1.pem"), DkimKeys.toPem(ed));
-        Files.writeString(keys.resolve("keytable"), table("primary"));
+        Files.writeString(keys.resolve("rsa2.pem"), DkimKeys.toPem(rsa2));
+        Files.writeString(keys.resolve("keytable"), table("primary", false));
 
         List<String> zone = new ArrayList<>(List.of("local=/test/", "local=/football.example.com/",
                 "mx-host=remote.test,mx.remote.test,10", "host-record=mx.remote.test,127.0.1.25"));
-        zone.add(DkimDnsmasq.txt("s1._domainkey.mailsec.test", s1.dnsRecord()));
-        zone.add(DkimDnsmasq.txt("s2._domainkey.mailsec.test", s2.dnsRecord()));
+        zone.add(DkimDnsmasq.txt("demo._domainkey." + DEMO_DOMAIN, demo.dnsRecord()));
         zone.add(DkimDnsmasq.txt("ed1._domainkey." + SECOND, ed.dnsRecord()));
+        zone.add(DkimDnsmasq.txt("rsa2._domainkey." + SECOND, rsa2.dnsRecord()));
         for (String l : Files.readAllLines(RFC8463.resolve("dns.txt"))) {
             zone.add(DkimDnsmasq.txt(l.substring(0, l.indexOf(". IN TXT")), l.substring(l.indexOf('"') + 1, l.lastIndexOf('"'))));
         }
         dns = new DkimDnsmasq(zone);
         sink = new SmtpSink("127.0.1.25", 25);
         james = JamesProcess.builder("dkim").overlay(overlay).dnsServer(DkimDnsmasq.ADDRESS).start();
+        assertThat(james.demoDomain()).isEqualTo(DEMO_DOMAIN);
         keyTable = james.workDir().resolve("conf/dkim/keytable");
+        assertThat(Files.readString(keyTable)).as("run-james.sh added the demo domain")
+                .contains(DEMO_DOMAIN + " selector=demo key=demo." + DEMO_DOMAIN + ".pem");
         james.addUser(JOE, JOE_PASSWORD);
         client = new MailClient(james);
     }
 
-    static String table(String active) {
+    /** The second domain: Ed25519 primary, RSA alternate (rotation); with the demo line run-james.sh adds. */
+    static String table(String active, boolean withDemoLine) {
         return "# DkimIT key table\n"
-                + "mailsec.test selector=s1 key=s1.pem alternateSelector=s2 alternateKey=s2.pem active=" + active + "\n"
-                + SECOND + " selector=ed1 key=ed1.pem\n";
+                + SECOND + " selector=ed1 key=ed1.pem alternateSelector=rsa2 alternateKey=rsa2.pem active=" + active + "\n"
+                + (withDemoLine ? DEMO_DOMAIN + " selector=demo key=demo." + DEMO_DOMAIN + ".pem\n" : "");
     }
 
     @AfterAll
@@ -120,11 +128,14 @@ class DkimIT {
     @Test
     void submittedMail_isSignedWithTheKeyTable_andVerifiesEverywhere() throws Exception {
         byte[] got = submitAndReceive(james.demoUser(), james.demoPassword(), "dkim-out " + UUID.randomUUID());
-        assertThat(new String(got, StandardCharsets.ISO_8859_1)).contains("DKIM-Signature: v=1; a=rsa-sha256; c=relaxed/relaxed; d=mailsec.test; s=");
+        assertThat(new String(got, StandardCharsets.ISO_8859_1))
+                .contains("DKIM-Signature: v=1; a=rsa-sha256; c=relaxed/relaxed; d=mailsec.test; s=demo;");
         List<DkimResult> r = verify(got);
-        assertThat(r).isNotEmpty();
-        assertThat(r.get(0).result()).as(r.toString()).isEqualTo("pass");
-        assertThat(r.get(0).domain()).isEqualTo("mailsec.test");
+        assertThat(r).singleElement().satisfies(x -> {
+            assertThat(x.result()).as(r.toString()).isEqualTo("pass");
+            assertThat(x.domain()).isEqualTo(DEMO_DOMAIN);
+            assertThat(x.selector()).isEqualTo("demo");
+        });
         assertPeersAccept(got);
     }
 
@@ -145,14 +156,15 @@ class DkimIT {
     void rotationSwitch_takesEffectWithoutRestart() throws Exception {
         try {
             switchTo("alternate");
-            byte[] alt = submitAndReceive(james.demoUser(), james.demoPassword(), "dkim-rot " + UUID.randomUUID());
-            assertThat(verify(alt)).extracting(DkimResult::selector, DkimResult::result)
-                    .containsExactly(org.assertj.core.groups.Tuple.tuple("s2", "pass"));
+            byte[] alt = submitAndReceive(JOE, JOE_PASSWORD, "dkim-rot " + UUID.randomUUID());
+            assertThat(verify(alt)).extracting(DkimResult::selector, DkimResult::algorithm, DkimResult::result)
+                    .containsExactly(org.assertj.core.groups.Tuple.tuple("rsa2", "rsa-sha256", "pass"));
 
             switchTo("both");
-            byte[] both = submitAndReceive(james.demoUser(), james.demoPassword(), "dkim-both " + UUID.randomUUID());
+            byte[] both = submitAndReceive(JOE, JOE_PASSWORD, "dkim-both " + UUID.randomUUID());
             assertThat(verify(both)).extracting(DkimResult::selector, DkimResult::result).containsExactly(
-                    org.assertj.core.groups.Tuple.tuple("s1", "pass"), org.assertj.core.groups.Tuple.tuple("s2", "pass"));
+                    org.assertj.core.groups.Tuple.tuple("ed1", "pass"), org.assertj.core.groups.Tuple.tuple("rsa2", "pass"));
+            assertPeersAccept(both);
             assertThat(james.log()).contains("dkim.sign reload");
         } finally {
             switchTo("primary");
@@ -160,7 +172,7 @@ class DkimIT {
     }
 
     static void switchTo(String active) throws Exception {
-        Files.writeString(keyTable, table(active));
+        Files.writeString(keyTable, table(active, true));
         Files.setLastModifiedTime(keyTable, FileTime.fromMillis(System.currentTimeMillis() + 1000));
         Thread.sleep(1500); // reloadInterval is 1 s
     }
