@@ -1,5 +1,6 @@
 package io.mailsec.av;
 
+import com.sun.mail.util.DecodingException;
 import com.sun.mail.util.QPDecoderStream;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
@@ -106,7 +107,11 @@ public final class MessageScanner {
                     leaf(decoded, body, name, position, base, "nested messages deeper than " + maxNestingDepth + " levels");
                 } else {
                     // IMAP numbering: the embedded message's parts are position.1, position.2, ...
-                    entity(decoded, position + ".", position + ".1", messageDepth + 1, multipartDepth, "text/plain");
+                    try {
+                        entity(decoded, position + ".", position + ".1", messageDepth + 1, multipartDepth, "text/plain");
+                    } catch (DecodingException e) {
+                        malformed(name, position, base, h.encoding(), e);
+                    }
                 }
                 drain(body);
                 return;
@@ -181,6 +186,11 @@ public final class MessageScanner {
             ClamdReply r;
             try {
                 r = client.scan(decoded);
+            } catch (DecodingException e) {
+                // a strict decoder (uuencode) gave up: the content cannot be scanned as a mail reader would see it
+                malformed(name, position, type, null, e);
+                drain(raw);
+                return;
             } catch (ClamdException e) {
                 scannerFailed = true;
                 failure = e.getMessage();
@@ -212,6 +222,11 @@ public final class MessageScanner {
                     found(r.signature(), name, position, type, size);
                     break;
             }
+        }
+
+        void malformed(String name, String position, String type, String encoding, DecodingException e) {
+            add(name, position, type, Verdict.UNSCANNABLE, List.of(),
+                "malformed " + (encoding != null ? encoding + " " : "") + "content: " + e.getMessage(), -1);
         }
 
         void found(String sig, String name, String position, String type, long size) {

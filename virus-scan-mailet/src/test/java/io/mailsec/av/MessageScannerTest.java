@@ -90,6 +90,34 @@ class MessageScannerTest {
     }
 
     @Test
+    void eicarUuencodedIsDecodedFirst() throws Exception {
+        java.io.ByteArrayOutputStream uu = new java.io.ByteArrayOutputStream();
+        try (java.io.OutputStream enc = javax.mail.internet.MimeUtility.encode(uu, "uuencode")) {
+            enc.write(TestFiles.eicar());
+        }
+        byte[] msg = Mime.message("uu").multipart("mixed", "u").text("u", "hi")
+            .line("--u").line("Content-Type: application/octet-stream; name=\"e.com\"")
+            .line("Content-Transfer-Encoding: x-uuencode").line("")
+            .raw(uu.toString(StandardCharsets.US_ASCII)).end("u").bytes();
+        assertInfected(scan(msg), "e.com");
+    }
+
+    @Test
+    void malformedUuencodeIsUnscannableNotAnError() throws Exception {
+        // RFC 2045 §6.4: an undecodable body is the sender's problem; the mail gets a verdict, not an exception
+        byte[] msg = Mime.message("uu").multipart("mixed", "u").text("u", "hi")
+            .line("--u").line("Content-Type: application/octet-stream; name=\"bad.bin\"")
+            .line("Content-Transfer-Encoding: x-uuencode").line("")
+            .line("this is not uuencoded: there is no begin line").end("u").bytes();
+        ScanReport r = scan(msg);
+        assertThat(r.verdict()).as(r.toJson()).isEqualTo(Verdict.UNSCANNABLE);
+        assertThat(r.decisiveParts()).extracting(PartVerdict::name).containsExactly("bad.bin");
+        assertThat(r.decisiveParts().get(0).reason()).contains("malformed").contains("begin");
+        // the scanner is still usable afterwards
+        assertInfected(scan(withAttachment("application/octet-stream", "eicar.com", TestFiles.eicar())), "eicar.com");
+    }
+
+    @Test
     void eicarSinglePartBodyBase64() throws Exception {
         byte[] msg = Mime.message("single").line("Content-Type: application/octet-stream")
             .line("Content-Transfer-Encoding: base64").line("")
