@@ -23,7 +23,6 @@ import io.mailsec.core.authres.AuthResult;
 import io.mailsec.core.authres.AuthResultsHeader;
 import io.mailsec.spf.MailetParams;
 import io.mailsec.spf.NetworkList;
-import io.mailsec.core.dns.SharedDns;
 import io.mailsec.spf.SpfAttributes;
 
 /**
@@ -65,7 +64,7 @@ public class DmarcCheck extends GenericMailet {
             default:
                 throw new MessagingException("invalid parameter mode='" + modeParam + "': expected rfc9989 or rfc7489");
         }
-        DmarcEvaluator.Builder b = DmarcEvaluator.builder(SharedDns.forServers(servers, timeout)).mode(mode)
+        DmarcEvaluator.Builder b = DmarcEvaluator.builder(MailetParams.dns(servers, timeout)).mode(mode)
                 .executor(MailetParams.bool(this, "parallelLookups", true) ? io.mailsec.spf.ParallelLookups.sharedExecutor() : null);
         String psl = getInitParameter("publicSuffixList");
         if (psl != null && !psl.isBlank()) {

@@ -2,6 +2,9 @@ package io.mailsec.spf;
 
 import javax.mail.MessagingException;
 
+import io.mailsec.core.dns.DnsResolver;
+import io.mailsec.core.dns.SharedDns;
+
 import org.apache.mailet.base.GenericMailet;
 
 /** Init-parameter parsing that fails init() naming the parameter and the value. */
@@ -44,6 +47,15 @@ public final class MailetParams {
             // fall through
         }
         throw new MessagingException("invalid parameter " + name + "='" + v + "': expected a positive integer");
+    }
+
+    /** The shared resolver for {@code dnsServers}; a bad server list fails naming the parameter and the value. */
+    public static DnsResolver dns(String servers, long timeoutMillis) throws MessagingException {
+        try {
+            return SharedDns.forServers(servers, timeoutMillis);
+        } catch (IllegalArgumentException e) {
+            throw new MessagingException("invalid parameter dnsServers='" + servers + "': " + e.getMessage());
+        }
     }
 
     public static NetworkList networks(GenericMailet m, String name, String def) throws MessagingException {

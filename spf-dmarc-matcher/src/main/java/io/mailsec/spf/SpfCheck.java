@@ -1,6 +1,5 @@
 package io.mailsec.spf;
 
-import io.mailsec.core.dns.SharedDns;
 import java.net.InetAddress;
 import java.util.Optional;
 
@@ -48,8 +47,9 @@ public class SpfCheck extends GenericMailet {
         skipAuthenticated = MailetParams.bool(this, "skipAuthenticated", true);
         trustedNetworks = MailetParams.networks(this, "trustedNetworks", "127.0.0.0/8, ::1");
         String explanation = getInitParameter("defaultExplanation", SpfEvaluator.DEFAULT_EXPLANATION);
+        io.mailsec.core.dns.DnsResolver dns = MailetParams.dns(servers, timeout);
         try {
-            spf = SpfEvaluator.builder(SharedDns.forServers(servers, timeout)).receiver(receiver)
+            spf = SpfEvaluator.builder(dns).receiver(receiver)
                     .defaultExplanation(explanation)
                     .executor(MailetParams.bool(this, "parallelLookups", true) ? ParallelLookups.sharedExecutor() : null).build();
         } catch (IllegalArgumentException e) {
@@ -89,7 +89,9 @@ public class SpfCheck extends GenericMailet {
         String sender = mail.getMaybeSender().isNullSender() ? "" : mail.getMaybeSender().asString();
         SpfVerdict v = spf.checkMailFrom(ip, sender, helo);
         set(mail, SpfAttributes.RESULT, v.result().word());
-        set(mail, SpfAttributes.DOMAIN, v.domain());
+        if (v.domain() != null) { // null when the client address could not be parsed (permerror)
+            set(mail, SpfAttributes.DOMAIN, v.domain());
+        }
         set(mail, SpfAttributes.IDENTITY, sender.isEmpty() ? "helo" : "mailfrom");
         if (v.mechanism() != null) {
             set(mail, SpfAttributes.MECHANISM, v.mechanism());

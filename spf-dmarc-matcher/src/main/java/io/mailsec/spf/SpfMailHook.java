@@ -1,6 +1,5 @@
 package io.mailsec.spf;
 
-import io.mailsec.core.dns.SharedDns;
 import java.net.InetSocketAddress;
 
 import org.apache.commons.configuration2.Configuration;
@@ -49,7 +48,13 @@ public class SpfMailHook implements MailHook {
         }
         deferOnTemperror = bool(config, "deferOnTemperror", false);
         rejectSoftfail = bool(config, "rejectSoftfail", false);
-        spf = SpfEvaluator.builder(SharedDns.forServers(servers, t))
+        io.mailsec.core.dns.DnsResolver dns;
+        try {
+            dns = MailetParams.dns(servers, t);
+        } catch (javax.mail.MessagingException e) {
+            throw new ConfigurationException(e.getMessage());
+        }
+        spf = SpfEvaluator.builder(dns)
                 .receiver(config.getString("receiver", SpfCheck.localHostName()))
                 .executor(bool(config, "parallelLookups", true) ? ParallelLookups.sharedExecutor() : null).build();
     }

@@ -198,6 +198,8 @@ class DmarcGlueTest {
         assertThat(attr(auth, DmarcAttributes.RESULT)).isNull();
         assertThatThrownBy(() -> mailet("mode", "rfc1234")).hasMessageContaining("mode").hasMessageContaining("rfc1234");
         assertThatThrownBy(() -> mailet("authservId", "a b")).hasMessageContaining("authservId");
+        assertThatThrownBy(() -> mailet("dnsServers", "127.0.2.53:notaport")).hasMessageContaining("dnsServers")
+                .hasMessageContaining("127.0.2.53:notaport");
         assertThatThrownBy(() -> mailet("publicSuffixList", "/nonexistent/psl.dat")).hasMessageContaining("publicSuffixList")
                 .hasMessageContaining("/nonexistent/psl.dat");
         assertThatThrownBy(() -> new DmarcResultIs().init(FakeMatcherConfig.builder().matcherName("DmarcResultIs")

@@ -183,6 +183,22 @@ class SpfGlueTest {
         assertThatThrownBy(() -> mailet("trustedNetworks", "10.0.0.0/99")).hasMessageContaining("trustedNetworks")
                 .hasMessageContaining("10.0.0.0/99");
         assertThatThrownBy(() -> mailet("defaultExplanation", "%{x}")).hasMessageContaining("defaultExplanation");
+        assertThatThrownBy(() -> mailet("dnsServers", "127.0.2.53:notaport")).hasMessageContaining("dnsServers")
+                .hasMessageContaining("127.0.2.53:notaport");
+        BaseHierarchicalConfiguration c = new BaseHierarchicalConfiguration();
+        c.addProperty("dnsServers", "127.0.2.53:notaport");
+        assertThatThrownBy(() -> new SpfMailHook().init(c)).hasMessageContaining("dnsServers")
+                .hasMessageContaining("127.0.2.53:notaport");
+    }
+
+    @Test
+    void unparseableClientAddressIsPermerrorNotAnException() throws Exception {
+        // e.g. a remote address some other mailet or a fetch job set; RFC 7208 §4.1 has no result for it, so permerror
+        FakeMail m = mail("not-an-ip", "alice@pass.spf.test", "mx.spf.test");
+        mailet().service(m);
+        assertThat(attr(m, SpfAttributes.RESULT)).isEqualTo("permerror");
+        assertThat(attr(m, SpfAttributes.DOMAIN)).isNull();
+        assertThat(header(m)).startsWith("permerror ").contains("problem=");
     }
 
     @Test
