@@ -3,7 +3,6 @@ package io.mailsec.av;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.Iterator;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
@@ -14,7 +13,7 @@ final class RateLimiter {
     private final long windowMillis;
     private final LongSupplier clock;
     private final Map<String, Deque<Long>> events = new ConcurrentHashMap<>();
-    private long lastSweep;
+    private volatile long lastSweep;
 
     RateLimiter(int max, Duration window, LongSupplier clock) {
         this.max = max;
@@ -40,17 +39,21 @@ final class RateLimiter {
     boolean tryAcquire(String key) {
         long now = clock.getAsLong();
         sweep(now);
-        Deque<Long> q = events.computeIfAbsent(key, k -> new ArrayDeque<>());
-        synchronized (q) {
-            while (!q.isEmpty() && now - q.peekFirst() >= windowMillis) {
-                q.pollFirst();
+        boolean[] allowed = {false};
+        // compute() runs atomically per key: the deque is only ever touched inside it, so a concurrent
+        // sweep can never drop a deque another thread is adding to (which would let events escape the limit)
+        events.compute(key, (k, q) -> {
+            Deque<Long> d = q == null ? new ArrayDeque<>() : q;
+            while (!d.isEmpty() && now - d.peekFirst() >= windowMillis) {
+                d.pollFirst();
             }
-            if (q.size() >= max) {
-                return false;
+            if (d.size() < max) {
+                d.addLast(now);
+                allowed[0] = true;
             }
-            q.addLast(now);
-            return true;
-        }
+            return d.isEmpty() ? null : d;
+        });
+        return allowed[0];
     }
 
     private void sweep(long now) {
@@ -58,13 +61,8 @@ final class RateLimiter {
             return;
         }
         lastSweep = now;
-        for (Iterator<Map.Entry<String, Deque<Long>>> it = events.entrySet().iterator(); it.hasNext(); ) {
-            Deque<Long> q = it.next().getValue();
-            synchronized (q) {
-                if (q.isEmpty() || now - q.peekLast() >= windowMillis) {
-                    it.remove();
-                }
-            }
+        for (String k : events.keySet()) {
+            events.computeIfPresent(k, (key, q) -> q.isEmpty() || now - q.peekLast() >= windowMillis ? null : q);
         }
     }
 }
