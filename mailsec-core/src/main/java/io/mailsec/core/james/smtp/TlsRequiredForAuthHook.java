@@ -41,7 +41,7 @@ public final class TlsRequiredForAuthHook implements AuthHook {
         if (session.isTLSStarted()) {
             return HookResult.DECLINED;
         }
-        LOG.warn("event=auth_refused reason=no_tls remote={} user={}", session.getRemoteAddress(), user);
+        LOG.info("event=auth_refused reason=no_tls remote={} user={}", session.getRemoteAddress(), user);
         return ENCRYPTION_REQUIRED;
     }
 }
