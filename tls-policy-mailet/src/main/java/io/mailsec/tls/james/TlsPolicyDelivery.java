@@ -247,18 +247,21 @@ public class TlsPolicyDelivery extends GenericMailet {
                 .recipients(rcpts).outcome(TrackingEvent.BOUNCED)
                 .reason(failed.get(0).status() + " " + failed.get(0).diagnostic())
                 .tls(false).put("tlsFailure", failed.stream().anyMatch(RecipientOutcome::tlsFailure)));
+        // A bounce that bounces goes to the postmaster (a "double bounce", as Postfix does): nothing is
+        // returned to the null sender, and nothing is silently dropped either.
+        String reportTo = sender == null ? postmaster : sender;
         if (sender == null) {
-            LOG.warn("event=tls-delivery-failed-no-dsn mail={} reason=\"null sender\" recipients={}", mail.getName(), rcpts);
-            return;
+            LOG.warn("event=tls-delivery-double-bounce mail={} reason=\"null sender\" recipients={} reportTo={}",
+                    mail.getName(), rcpts, postmaster);
         }
         StringBuilder headers = new StringBuilder();
         Enumeration<String> lines = message.getAllHeaderLines();
         while (lines.hasMoreElements()) {
             headers.append(lines.nextElement()).append("\r\n");
         }
-        MimeMessage dsn = DsnBuilder.build(heloName, postmaster, sender, messageId, message.getSubject(),
+        MimeMessage dsn = DsnBuilder.build(heloName, postmaster, reportTo, messageId, message.getSubject(),
                 mail.getLastUpdated() == null ? new Date() : mail.getLastUpdated(), headers.toString(), failed);
-        Collection<MailAddress> to = List.of(new MailAddress(sender));
+        Collection<MailAddress> to = List.of(new MailAddress(reportTo));
         if (bounceProcessor != null) {
             getMailetContext().sendMail(MailAddress.nullSender(), to, dsn, bounceProcessor);
         } else {

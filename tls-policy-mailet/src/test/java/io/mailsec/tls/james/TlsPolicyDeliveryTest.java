@@ -179,11 +179,16 @@ class TlsPolicyDeliveryTest {
     }
 
     @Test
-    void nullSenderGetsNoDsn() throws Exception {
+    void nullSenderFailureGoesToThePostmasterAsADoubleBounce() throws Exception {
         FakeMailContext ctx = FakeMailContext.defaultContext();
         FakeMail mail = mail(UUID.randomUUID().toString(), null, "carol@plain.tls.test");
         mailet(ctx).service(mail);
-        assertThat(ctx.getSentMails()).isEmpty();
+        assertThat(ctx.getSentMails()).singleElement().satisfies(sent -> {
+            assertThat(sent.getSender().isNullSender()).isTrue();
+            // the context names no postmaster here, so the mailet's default postmaster@<heloName> is used
+            assertThat(sent.getRecipients()).singleElement().satisfies(r -> assertThat(r.asString()).startsWith("postmaster@"));
+            assertThat(sent.getMsg().getContentType()).startsWith("multipart/report");
+        });
         assertThat(mail.getState()).isEqualTo(Mail.GHOST);
         assertThat(TRACKING).anyMatch(l -> l.contains("\"outcome\":\"bounced\""));
     }
