@@ -250,6 +250,11 @@ public class TlsPolicyDelivery extends GenericMailet {
         // A bounce that bounces goes to the postmaster (a "double bounce", as Postfix does): nothing is
         // returned to the null sender, and nothing is silently dropped either.
         String reportTo = sender == null ? postmaster : sender;
+        if (sender == null && rcpts.stream().allMatch(r -> r.equalsIgnoreCase(postmaster))) {
+            // The failed mail was itself a report to the postmaster: reporting it again would loop.
+            LOG.error("event=tls-delivery-postmaster-unreachable mail={} recipients={}", mail.getName(), rcpts);
+            return;
+        }
         if (sender == null) {
             LOG.warn("event=tls-delivery-double-bounce mail={} reason=\"null sender\" recipients={} reportTo={}",
                     mail.getName(), rcpts, postmaster);
