@@ -122,8 +122,13 @@ public class DmarcCheck extends GenericMailet {
         if (v.fromDomain() != null) {
             set(mail, DmarcAttributes.FROM_DOMAIN, v.fromDomain());
         }
-        LOG.info("dmarc mail={} from={} result={} policy={} disposition={} spf={} dkim={} reason=\"{}\"", mail.getName(),
-                v.fromDomain(), v.result().word(), v.policyWord(), v.disposition().word(), spfResult, dkim.size(), v.reason());
+        if (LOG.isInfoEnabled()) {
+            // The one INFO line per mail of the inbound checks: SpfCheck and DkimVerify log theirs at DEBUG.
+            LOG.info("dmarc mail={} from={} result={} policy={} disposition={} spf={} dkim={} reason=\"{}\" ip={} spf.domain={}"
+                    + " spf.helo={} dkim.results={}", mail.getName(), v.fromDomain(), v.result().word(), v.policyWord(),
+                    v.disposition().word(), spfResult, dkim.size(), v.reason(), mail.getRemoteAddr(), spfDomain,
+                    string(mail, SpfAttributes.HELO_RESULT), dkimSummary(dkim));
+        }
         if (addHeader) {
             AuthResultsHeader ar = new AuthResultsHeader(authservId);
             if (spfResult != null) {
@@ -147,6 +152,21 @@ public class DmarcCheck extends GenericMailet {
             message.addHeader(AuthResultsHeader.NAME, ar.value());
             message.saveChanges();
         }
+    }
+
+    /** "d/s=result,..." for the log line, "none" without signatures. */
+    static String dkimSummary(List<DmarcInput.Dkim> dkim) {
+        if (dkim.isEmpty()) {
+            return "none";
+        }
+        StringBuilder b = new StringBuilder();
+        for (DmarcInput.Dkim d : dkim) {
+            if (b.length() > 0) {
+                b.append(',');
+            }
+            b.append(d.domain()).append('/').append(d.selector()).append('=').append(d.result());
+        }
+        return b.toString();
     }
 
     /** Drops Authentication-Results fields that claim our authserv-id (they can only be forged). */

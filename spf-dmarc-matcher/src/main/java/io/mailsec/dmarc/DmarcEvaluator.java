@@ -131,7 +131,16 @@ public final class DmarcEvaluator {
             if (mode == DmarcMode.RFC9989 && executor != null) {
                 // The tree walk's queries do not depend on each other: send them together (answers are
                 // still consumed in walk order, so the outcome is the same as one by one).
-                List<String> names = walk(fromDomain);
+                // Answers already in the DNS cache are taken directly: no thread hand-off for them.
+                List<String> names = new ArrayList<>();
+                for (String n : walk(fromDomain)) {
+                    DnsResult<String> cached = dns.cachedTxt("_dmarc." + n);
+                    if (cached != null) {
+                        prefetched.put(n, cached);
+                    } else {
+                        names.add(n);
+                    }
+                }
                 List<DnsResult<String>> answers = io.mailsec.spf.ParallelLookups.all(executor, names, n -> dns.txt("_dmarc." + n));
                 for (int i = 0; i < names.size(); i++) {
                     prefetched.put(names.get(i), answers.get(i));

@@ -104,7 +104,8 @@ public class SpfCheck extends GenericMailet {
             heloResult = sender.isEmpty() ? v.result().word() : spf.checkHelo(ip, helo).result().word();
             set(mail, SpfAttributes.HELO_RESULT, heloResult);
         }
-        LOG.info("spf mail={} ip={} sender={} helo={} result={} mechanism={} helo_result={} problem={}", mail.getName(), ip,
+        // DEBUG: DmarcCheck's INFO line carries the SPF result of every mail it evaluates.
+        LOG.debug("spf mail={} ip={} sender={} helo={} result={} mechanism={} helo_result={} problem={}", mail.getName(), ip,
                 sender.isEmpty() ? "<>" : sender, helo, v.result().word(), v.mechanism(), heloResult,
                 v.problem() == null ? "" : '"' + v.problem() + '"');
         if (addHeader) {

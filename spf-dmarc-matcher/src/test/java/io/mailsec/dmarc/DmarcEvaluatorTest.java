@@ -39,6 +39,27 @@ class DmarcEvaluatorTest {
     }
 
     @Test
+    void treeWalkTakesCachedAnswersWithoutTheExecutor_rfc9989_4_10() {
+        Map<String, Object> z = zone("_dmarc.example.com", "v=DMARC1; p=reject");
+        io.mailsec.core.dns.CachingDnsResolver dns = io.mailsec.core.dns.CachingDnsResolver.of(new ZoneResolver(z));
+        java.util.concurrent.atomic.AtomicInteger handedOff = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.Executor executor = r -> {
+            handedOff.incrementAndGet();
+            r.run();
+        };
+        DmarcEvaluator e = DmarcEvaluator.builder(dns).mode(DmarcMode.RFC9989).executor(executor).build();
+        DmarcInput in = DmarcInput.builder(FromDomains.parse(List.of("a@mail.example.com"))).spf("pass", "mail.example.com").build();
+        DmarcVerdict first = e.evaluate(in);
+        assertThat(handedOff.get()).as("uncached walk names go out in parallel").isPositive();
+        handedOff.set(0);
+        DmarcVerdict second = e.evaluate(in);
+        assertThat(handedOff.get()).as("every walk name is cached now").isZero();
+        assertThat(second.result()).isEqualTo(first.result()).isEqualTo(DmarcResult.PASS);
+        assertThat(second.reason()).isEqualTo(first.reason());
+        assertThat(second.policy()).isEqualTo(first.policy());
+    }
+
+    @Test
     void pctSamplingDowngradesInRfc7489Only_rfc7489_6_6_4() {
         Map<String, Object> z = zone("_dmarc.example.com", "v=DMARC1; p=reject; pct=50");
         assertThat(eval(DmarcMode.RFC7489, z, 0.4, "a@example.com", "fail", "example.com").disposition()).isEqualTo(DmarcPolicy.REJECT);

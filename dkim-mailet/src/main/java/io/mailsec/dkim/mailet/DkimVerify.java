@@ -117,12 +117,15 @@ public class DkimVerify extends GenericMailet {
             throw new MessagingException("DkimVerify: cannot read message " + mail.getName() + ": " + e.getMessage(), e);
         }
         mail.setAttribute(new Attribute(AttributeName.of(ATTRIBUTE), AttributeValue.of(DkimResultsJson.toJson(results))));
-        for (DkimResult r : results) {
-            LOG.info("dkim.verify mail={} domain={} selector={} algorithm={} result={} reason=\"{}\"", mail.getName(),
-                    r.domain(), r.selector(), r.algorithm(), r.result(), r.reason());
-        }
-        if (results.isEmpty()) {
-            LOG.info("dkim.verify mail={} result=none reason=\"no signature\"", mail.getName());
+        // DEBUG: DmarcCheck's INFO line carries every signature's result (d/s=result).
+        if (LOG.isDebugEnabled()) {
+            for (DkimResult r : results) {
+                LOG.debug("dkim.verify mail={} domain={} selector={} algorithm={} result={} reason=\"{}\"", mail.getName(),
+                        r.domain(), r.selector(), r.algorithm(), r.result(), r.reason());
+            }
+            if (results.isEmpty()) {
+                LOG.debug("dkim.verify mail={} result=none reason=\"no signature\"", mail.getName());
+            }
         }
         // RFC 8601 §5: incoming fields claiming our authserv-id go, whether or not we write our own
         List<String> top = addHeader ? List.of(AuthResultsHeader.NAME + ": " + authenticationResults(results)) : List.of();

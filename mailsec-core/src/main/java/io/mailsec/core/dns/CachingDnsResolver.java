@@ -56,6 +56,13 @@ public final class CachingDnsResolver implements DnsResolver {
     }
 
     @Override
+    @SuppressWarnings("unchecked")
+    public DnsResult<String> cachedTxt(String name) {
+        Entry e = cache.get("TXT " + normalise(name));
+        return e != null && e.expiresAtMillis > clock.getAsLong() ? (DnsResult<String>) e.result : null;
+    }
+
+    @Override
     public DnsResult<InetAddress> a(String name) {
         return cached("A", name, () -> delegate.a(name));
     }

@@ -29,6 +29,15 @@ public interface DnsResolver {
     /** PTR names for {@code address} (reverse lookup), without trailing dot. */
     DnsResult<String> ptr(InetAddress address);
 
+    /**
+     * The TXT answer for {@code name} if this resolver can give it without a query (a live cache
+     * entry), else null. Lets callers that would send several queries in parallel skip the thread
+     * hand-off for answers they already have; the answer is the one {@link #txt} would return.
+     */
+    default DnsResult<String> cachedTxt(String name) {
+        return null;
+    }
+
     /** A and AAAA together: OK if either has records; temporary failures win over empty answers. */
     default DnsResult<InetAddress> addresses(String name) {
         DnsResult<InetAddress> v4 = a(name);

@@ -78,6 +78,21 @@ class CachingDnsResolverTest {
     }
 
     @Test
+    void cachedTxtAnswersOnlyFromALiveEntryAndNeverQueries() {
+        assertThat(cache.cachedTxt("example.com")).isNull();
+        assertThat(backend.queries).isEmpty();
+        DnsResult<String> answer = cache.txt("example.com");
+        assertThat(cache.cachedTxt("EXAMPLE.com.")).isSameAs(answer);
+        now.addAndGet(60_000);
+        assertThat(cache.cachedTxt("example.com")).isNull();
+        assertThat(backend.queries).containsExactly("TXT example.com");
+        backend.txtAnswer = DnsResult.of(DnsStatus.SERVFAIL, 0, "servfail");
+        cache.txt("fail.example.com");
+        assertThat(cache.cachedTxt("fail.example.com")).isNull();
+        assertThat(backend.cachedTxt("example.com")).as("a resolver without a cache").isNull();
+    }
+
+    @Test
     void temporaryFailuresAndZeroTtlAreNotCached() throws Exception {
         cache.aaaa("slow.example.com");
         cache.aaaa("slow.example.com");
