@@ -151,7 +151,7 @@ cd "$WORK"
 JAMES_PID=$!
 stop() {
   kill "$JAMES_PID" 2>/dev/null || true; wait "$JAMES_PID" 2>/dev/null || true
-  [ -n "$CLAMD_PID" ] && kill "$CLAMD_PID" 2>/dev/null
+  [ -n "$CLAMD_PID" ] && kill "$CLAMD_PID" 2>/dev/null || true
   exit 0
 }
 trap stop INT TERM
@@ -179,4 +179,8 @@ curl -sf -X PUT "$WA/users/$DEMO_USER" -H 'Content-Type: application/json' \
 echo "READY smtp=$BIND:$SMTP_PORT submission=$BIND:$SUBMISSION_PORT smtps=$BIND:$SMTPS_PORT" \
   "imap=$BIND:$IMAP_PORT imaps=$BIND:$IMAPS_PORT pop3s=$BIND:$POP3S_PORT webadmin=$BIND:$WEBADMIN_PORT" \
   "user=$DEMO_USER password=$DEMO_PASSWORD ca=$TLS/ca.crt clamd=$CLAMD workdir=$WORK"
+set +e
 wait "$JAMES_PID"
+rc=$?
+# 130 (Ctrl-C) and 143 (TERM) are requested stops, not failures.
+case "$rc" in 0|130|143) exit 0 ;; *) log "James exited with status $rc (see $WORK/logs/james.log)"; exit "$rc" ;; esac
