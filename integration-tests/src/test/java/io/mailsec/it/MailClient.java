@@ -56,38 +56,26 @@ public final class MailClient {
         }
     }
 
-    /** Subjects and raw messages in the user's POP3S mailbox. */
+    /** Messages in the user's INBOX over POP3S. */
     public List<MimeMessage> pop3s(String user, String password) throws MessagingException {
-        Properties p = new Properties();
-        p.put("mail.pop3s.ssl.socketFactory", TestTls.socketFactory(james.caCertificatePem()));
-        p.put("mail.pop3s.ssl.checkserveridentity", "true");
-        p.put("mail.pop3s.connectiontimeout", "10000");
-        p.put("mail.pop3s.timeout", "30000");
-        Session s = Session.getInstance(p);
-        List<MimeMessage> out = new ArrayList<>();
-        try (Store store = s.getStore("pop3s")) {
-            store.connect(james.tlsHostName(), james.pop3sPort(), user, password);
-            Folder inbox = store.getFolder("INBOX");
-            inbox.open(Folder.READ_ONLY);
-            for (Message m : inbox.getMessages()) {
-                out.add(new MimeMessage((MimeMessage) m));
-            }
-            inbox.close(false);
-        }
-        return out;
+        return inbox("pop3s", james.pop3sPort(), user, password);
     }
 
     /** Messages in the user's INBOX over IMAPS. */
     public List<MimeMessage> imaps(String user, String password) throws MessagingException {
+        return inbox("imaps", james.imapsPort(), user, password);
+    }
+
+    /** Reads INBOX over an implicit-TLS store protocol, the certificate checked against the test CA. */
+    private List<MimeMessage> inbox(String protocol, int port, String user, String password) throws MessagingException {
         Properties p = new Properties();
-        p.put("mail.imaps.ssl.socketFactory", TestTls.socketFactory(james.caCertificatePem()));
-        p.put("mail.imaps.ssl.checkserveridentity", "true");
-        p.put("mail.imaps.connectiontimeout", "10000");
-        p.put("mail.imaps.timeout", "30000");
-        Session s = Session.getInstance(p);
+        p.put("mail." + protocol + ".ssl.socketFactory", TestTls.socketFactory(james.caCertificatePem()));
+        p.put("mail." + protocol + ".ssl.checkserveridentity", "true");
+        p.put("mail." + protocol + ".connectiontimeout", "10000");
+        p.put("mail." + protocol + ".timeout", "30000");
         List<MimeMessage> out = new ArrayList<>();
-        try (Store store = s.getStore("imaps")) {
-            store.connect(james.tlsHostName(), james.imapsPort(), user, password);
+        try (Store store = Session.getInstance(p).getStore(protocol)) {
+            store.connect(james.tlsHostName(), port, user, password);
             Folder inbox = store.getFolder("INBOX");
             inbox.open(Folder.READ_ONLY);
             for (Message m : inbox.getMessages()) {

@@ -1,5 +1,6 @@
 package io.mailsec.cli;
 
+import io.mailsec.av.ClamdProcess;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -22,13 +23,13 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** {@code mailsec av} against a real clamd (DESIGN.md: av scan JSON keys verdict / parts[name, verdict, viruses, reason]). */
 class AvCommandTest {
-    static AvClamd clamd;
+    static ClamdProcess clamd;
     @TempDir
     Path tmp;
 
     @BeforeAll
     static void start() throws Exception {
-        clamd = new AvClamd();
+        clamd = ClamdProcess.start();
     }
 
     @AfterAll
@@ -74,7 +75,7 @@ class AvCommandTest {
     void infectedJsonHasTheDocumentedKeys() throws Exception {
         Path f = tmp.resolve("infected.eml");
         Files.write(f, message("invoice.zip", zip(eicar())));
-        Result r = run(new byte[0], "av", "scan", "--clamd", clamd.tcp(), "--json", f.toString());
+        Result r = run(new byte[0], "av", "scan", "--clamd", clamd.tcpAddress(), "--json", f.toString());
         assertThat(r.code()).as(r.err()).isEqualTo(1);
         JsonNode j = new ObjectMapper().readTree(r.out());
         assertThat(j.get("verdict").asText()).isEqualTo("infected");
@@ -89,7 +90,7 @@ class AvCommandTest {
 
     @Test
     void cleanTextOutputOverUnixSocketFromStdin() throws Exception {
-        Result r = run(message("ok.zip", zip("harmless".getBytes(StandardCharsets.US_ASCII))), "av", "scan", "--clamd", clamd.socket(), "-");
+        Result r = run(message("ok.zip", zip("harmless".getBytes(StandardCharsets.US_ASCII))), "av", "scan", "--clamd", clamd.socketPath().toString(), "-");
         assertThat(r.code()).as(r.err() + r.out()).isEqualTo(0);
         assertThat(r.out()).startsWith("verdict: clean").contains("ok.zip");
     }
@@ -100,22 +101,22 @@ class AvCommandTest {
         byte[] random = new byte[5 * 1024 * 1024];
         new java.util.Random(1).nextBytes(random);
         Files.write(big, message("big.zip", random));
-        Result r = run(new byte[0], "av", "scan", "--clamd", clamd.tcp(), "--max-stream", "4M", "--json", big.toString());
+        Result r = run(new byte[0], "av", "scan", "--clamd", clamd.tcpAddress(), "--max-stream", "4M", "--json", big.toString());
         assertThat(r.code()).isEqualTo(3);
         assertThat(new ObjectMapper().readTree(r.out()).get("verdict").asText()).isEqualTo("unscannable");
 
         int deadPort;
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName(AvClamd.ADDRESS))) {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName(ClamdProcess.ADDRESS))) {
             deadPort = s.getLocalPort();
         }
-        Result e = run(new byte[0], "av", "scan", "--clamd", AvClamd.ADDRESS + ":" + deadPort, "--json", big.toString());
+        Result e = run(new byte[0], "av", "scan", "--clamd", ClamdProcess.ADDRESS + ":" + deadPort, "--json", big.toString());
         assertThat(e.code()).isEqualTo(4);
         assertThat(new ObjectMapper().readTree(e.out()).get("verdict").asText()).isEqualTo("error");
     }
 
     @Test
     void pingHelpAndUsage() {
-        Result p = run(new byte[0], "av", "ping", "--clamd", clamd.tcp());
+        Result p = run(new byte[0], "av", "ping", "--clamd", clamd.tcpAddress());
         assertThat(p.code()).isEqualTo(0);
         assertThat(p.out()).startsWith("PONG ClamAV 1.");
         assertThat(run(new byte[0], "av", "--help").code()).isEqualTo(0);

@@ -1,5 +1,6 @@
 package io.mailsec.it.av;
 
+import io.mailsec.av.ClamdProcess;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mailsec.it.JamesProcess;
@@ -39,7 +40,7 @@ import org.junit.jupiter.api.Test;
 class VirusScanIT {
     /** WebAdmin's id of the repository file://var/mail/quarantine/ is its path, URL-encoded. */
     static final String QUARANTINE = "/mailRepositories/" + URLEncoder.encode("var/mail/quarantine", StandardCharsets.UTF_8);
-    static AvClamd clamd;
+    static ClamdProcess clamd;
     static JamesProcess james;
     static MailClient client;
     static final String PASSWORD = "pw-" + UUID.randomUUID().toString().substring(0, 8);
@@ -48,18 +49,18 @@ class VirusScanIT {
 
     @BeforeAll
     static void start() throws Exception {
-        clamd = new AvClamd();
+        clamd = ClamdProcess.startWithStreamMaxLength(32L * 1024 * 1024);
         // james-conf's shipped pipeline, with this test's clamd (which it stops and starts), a short
         // retry delay for the clamd-down test and a rate limit above what the tests send.
         Path overlay = ShippedConf.in(Files.createTempDirectory("mailsec-av"))
-                .edit("mailetcontainer.xml", "<clamd>127.0.0.1:3310</clamd>", "<clamd>" + clamd.address() + "</clamd>\n"
+                .edit("mailetcontainer.xml", "<clamd>127.0.0.1:3310</clamd>", "<clamd>" + clamd.tcpAddress() + "</clamd>\n"
                         + "<streamMaxLength>32M</streamMaxLength>\n<retryDelay>2s</retryDelay>")
                 .edit("mailetcontainer.xml", "<optOutFile>conf/virus-warning-optout.txt</optOutFile>",
                         "<optOutFile>conf/virus-warning-optout.txt</optOutFile>\n<rateLimit>20/1h</rateLimit>")
                 .file("virus-warning-optout.txt", Files.readString(JamesProcess.root()
                         .resolve("integration-tests/src/test/resources/av/virus-warning-optout.txt")))
                 .dir();
-        james = JamesProcess.builder("av").overlay(overlay).env("CLAMD", clamd.address()).start();
+        james = JamesProcess.builder("av").overlay(overlay).env("CLAMD", clamd.tcpAddress()).start();
         client = new MailClient(james);
         bob = "bob@" + james.demoDomain();
         optout = "optout@" + james.demoDomain();
@@ -270,7 +271,7 @@ class VirusScanIT {
             Thread.sleep(3000); // at least one retry happens while clamd is still down
             assertThat(has(bob, PASSWORD, tag)).as("never delivered unscanned").isFalse();
         } finally {
-            clamd.start();
+            clamd.restart();
         }
         assertThat(JamesProcess.await(Duration.ofSeconds(60), () -> has(bob, PASSWORD, tag))).as("delivered after clamd is back").isTrue();
         MimeMessage got = inbox(bob, PASSWORD).stream().filter(x -> subject(x).contains(tag)).findFirst().orElseThrow();

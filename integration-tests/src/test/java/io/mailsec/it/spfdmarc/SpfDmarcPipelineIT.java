@@ -23,6 +23,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import io.mailsec.core.dns.Dnsmasq;
 import io.mailsec.it.JamesProcess;
 import io.mailsec.it.MailClient;
 import io.mailsec.it.ShippedConf;
@@ -37,7 +38,7 @@ import io.mailsec.it.ShippedConf;
 class SpfDmarcPipelineIT {
     static final String CLIENT = "127.0.2.10";
     static final String DNS = "127.0.2.53";
-    static Process dnsmasq;
+    static Dnsmasq dnsmasq;
     static Path work;
     static JamesProcess james;
 
@@ -56,33 +57,19 @@ class SpfDmarcPipelineIT {
             }
         } finally {
             if (dnsmasq != null) {
-                dnsmasq.destroy();
-                dnsmasq.waitFor();
+                dnsmasq.close();
             }
         }
     }
 
     static void startDnsmasq() throws Exception {
-        Path bin = Path.of("/usr/sbin/dnsmasq");
-        assertThat(bin).as("dnsmasq (apt-get install dnsmasq-base)").isExecutable();
-        Path conf = work.resolve("dnsmasq.conf");
-        Files.write(conf, List.of("port=53", "listen-address=" + DNS, "bind-interfaces", "no-resolv", "no-hosts", "local=/test/",
+        dnsmasq = Dnsmasq.start(DNS, List.of("test"), List.of(
                 "txt-record=aligned.test,\"v=spf1 ip4:" + CLIENT + " -all\"",
                 "txt-record=_dmarc.aligned.test,\"v=DMARC1; p=reject\"",
                 "txt-record=rejecting.test,\"v=spf1 ip4:192.0.2.1 -all\"",
                 "txt-record=_dmarc.rejecting.test,\"v=DMARC1; p=reject\"",
                 "txt-record=_dmarc.quarantining.test,\"v=DMARC1; p=quarantine\"",
                 "txt-record=other.test,\"v=spf1 ~all\""));
-        dnsmasq = new ProcessBuilder(bin.toString(), "--keep-in-foreground", "--conf-file=" + conf)
-                .redirectErrorStream(true).redirectOutput(work.resolve("dnsmasq.log").toFile()).start();
-        assertThat(JamesProcess.await(Duration.ofSeconds(10), () -> {
-            try (Socket s = new Socket()) {
-                s.connect(new InetSocketAddress(DNS, 53), 200);
-                return true;
-            } catch (IOException e) {
-                return false;
-            }
-        })).as("dnsmasq up on " + DNS).isTrue();
     }
 
     /**
