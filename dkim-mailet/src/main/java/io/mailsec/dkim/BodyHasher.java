@@ -188,7 +188,7 @@ public final class BodyHasher extends OutputStream {
         while (j < end) {
             if (j + 8 <= end) {
                 // 8 bytes at a time: no byte below 0x0E (TAB, LF, CR) and, for relaxed, no two adjacent
-                // spaces and no space in the last byte (it may precede WSP or a line end) -> all canonical
+                // spaces -> all canonical
                 long x = (long) LONG.get(b, j);
                 if (((x - 0x0E0E0E0E0E0E0E0EL) & ~x & 0x8080808080808080L) == 0) {
                     if (!relaxed) {
@@ -197,8 +197,9 @@ public final class BodyHasher extends OutputStream {
                     }
                     long v = x ^ 0x2020202020202020L;
                     long spaces = ~(((v & 0x7F7F7F7F7F7F7F7FL) + 0x7F7F7F7F7F7F7F7FL) | v | 0x7F7F7F7F7F7F7F7FL);
-                    if ((spaces & (spaces >>> 8)) == 0 && spaces >= 0) {
-                        j += 8;
+                    if ((spaces & (spaces >>> 8)) == 0) {
+                        // a space in the last byte may precede WSP or a line end: leave it to the next word
+                        j += spaces < 0 ? 7 : 8;
                         continue;
                     }
                 }

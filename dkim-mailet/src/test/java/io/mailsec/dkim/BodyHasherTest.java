@@ -23,7 +23,7 @@ class BodyHasherTest {
 
     static String c(Canonicalization c, String body) {
         String whole = new String(canon(c, body, Integer.MAX_VALUE / 2), StandardCharsets.ISO_8859_1);
-        for (int chunk : new int[] {1, 2, 3, 7}) {
+        for (int chunk : new int[] {1, 2, 3, 7, 19, 64}) {
             assertThat(new String(canon(c, body, chunk), StandardCharsets.ISO_8859_1)).as("chunk " + chunk).isEqualTo(whole);
         }
         return whole;
@@ -84,6 +84,26 @@ class BodyHasherTest {
             return c == Canonicalization.SIMPLE ? "\r\n" : "";
         }
         return String.join("\r\n", lines) + "\r\n";
+    }
+
+    /** Text-like bodies (long runs, mostly single spaces): exercises the 8-bytes-at-a-time path. */
+    @Test
+    void randomTextBodies_matchTheNaiveReference() {
+        Random rnd = new Random(11);
+        String rare = "  \t\r\n\n";
+        for (int i = 0; i < 3000; i++) {
+            StringBuilder sb = new StringBuilder();
+            int n = rnd.nextInt(400);
+            for (int j = 0; j < n; j++) {
+                int r = rnd.nextInt(100);
+                sb.append(r < 80 ? (char) ('a' + r % 26) : r < 94 ? ' ' : rare.charAt(rnd.nextInt(rare.length())));
+            }
+            String body = sb.toString();
+            for (Canonicalization c : Canonicalization.values()) {
+                assertThat(c(c, body)).as(c + " " + body.replace("\r", "\\r").replace("\n", "\\n").replace("\t", "\\t"))
+                        .isEqualTo(reference(c, body));
+            }
+        }
     }
 
     @Test

@@ -149,8 +149,8 @@ public class DmarcCheck extends GenericMailet {
             }
             ar.add(v.authResult());
             removeOurHeaders(message);
+            // No saveChanges(): James saves once when it writes the message (see SpfCheck).
             message.addHeader(AuthResultsHeader.NAME, ar.value());
-            message.saveChanges();
         }
     }
 

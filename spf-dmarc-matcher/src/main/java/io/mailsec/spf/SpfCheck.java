@@ -110,8 +110,9 @@ public class SpfCheck extends GenericMailet {
                 v.problem() == null ? "" : '"' + v.problem() + '"');
         if (addHeader) {
             MimeMessage message = mail.getMessage();
+            // No saveChanges(): James saves once when it writes the message; for multipart mail
+            // an extra saveChanges() re-parses the whole MIME tree.
             message.addHeader("Received-SPF", v.receivedSpf(receiver));
-            message.saveChanges();
         }
     }
 

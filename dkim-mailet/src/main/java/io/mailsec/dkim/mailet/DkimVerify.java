@@ -8,10 +8,13 @@ import io.mailsec.dkim.DkimResult;
 import io.mailsec.dkim.DkimResultsJson;
 import io.mailsec.dkim.DkimVerifier;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.InetAddress;
 import java.util.List;
 import javax.mail.MessagingException;
 import javax.mail.internet.MimeMessage;
+import org.apache.james.server.core.MimeMessageWrapper;
 import org.apache.mailet.Attribute;
 import org.apache.mailet.AttributeName;
 import org.apache.mailet.AttributeValue;
@@ -111,7 +114,7 @@ public class DkimVerify extends GenericMailet {
         List<DkimResult> results;
         DkimVerifier.Session session = verifier.newSession();
         try {
-            message.writeTo(session);
+            copyReceivedMessage(message, session);
             results = session.results();
         } catch (IOException e) {
             throw new MessagingException("DkimVerify: cannot read message " + mail.getName() + ": " + e.getMessage(), e);
@@ -130,6 +133,21 @@ public class DkimVerify extends GenericMailet {
         // RFC 8601 §5: incoming fields claiming our authserv-id go, whether or not we write our own
         List<String> top = addHeader ? List.of(AuthResultsHeader.NAME + ": " + authenticationResults(results)) : List.of();
         Headers.rewrite(message, top, this::claimsOurId);
+    }
+
+    /**
+     * Streams the message as received into the verifier. James's own message class hands out its
+     * source bytes (with any header edits) directly; {@code writeTo} would first run saveChanges(),
+     * which re-parses multipart bodies and may add fields the signer never saw.
+     */
+    private static void copyReceivedMessage(MimeMessage message, OutputStream out) throws IOException, MessagingException {
+        if (message instanceof MimeMessageWrapper) {
+            try (InputStream in = ((MimeMessageWrapper) message).getMessageInputStream()) {
+                in.transferTo(out);
+            }
+        } else {
+            message.writeTo(out);
+        }
     }
 
     private boolean claimsOurId(String line) {

@@ -38,6 +38,7 @@ public final class DkimCpuBench {
         ops.put("verifyEd25519_4k_mailsec", b::verifyEd25519_4k_mailsec);
         ops.put("verifyEd25519_bcRaw", b::verifyEd25519_bcRaw);
         ops.put("canonicalizeRelaxedBody_1m", b::canonicalizeRelaxedBody_1m);
+        ops.put("sha256_1m_jdkRaw", b::sha256_1m_jdkRaw);
         ThreadMXBean t = ManagementFactory.getThreadMXBean();
         Object sink = null;
         for (Map.Entry<String, Op> e : ops.entrySet()) {

@@ -12,10 +12,14 @@ import io.mailsec.dkim.DkimSigner;
 import io.mailsec.dkim.MapDns;
 import io.mailsec.dkim.SignSpec;
 import io.mailsec.dkim.SigningKey;
+import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import org.apache.james.server.core.MimeMessageInputStreamSource;
+import org.apache.james.server.core.MimeMessageWrapper;
 import org.apache.mailet.AttributeName;
 import org.apache.mailet.Mail;
+import org.apache.mailet.base.test.FakeMail;
 import org.apache.mailet.base.test.FakeMailetConfig;
 import org.apache.mailet.base.test.FakeMatcherConfig;
 import org.junit.jupiter.api.Test;
@@ -60,6 +64,34 @@ class DkimVerifyTest {
         assertThat(raw).startsWith("Authentication-Results: mx.mailsec.test;\r\n\tdkim=pass");
         assertThat(raw).contains("header.d=example.com").contains("header.s=sel").contains("header.a=ed25519-sha256")
                 .contains("header.b=");
+    }
+
+    /**
+     * James's own message class: the received bytes are read as they are (no saveChanges(), so the
+     * message stays unmodified), and a header edited before DKIM (TlsReceivedHook's Received
+     * rewrite) is read from the edited header block.
+     */
+    @Test
+    void jamesMessages_areVerifiedAsReceived_withoutReserialising() throws Exception {
+        String raw = "Received: from peer by mx with ESMTP\r\n" + signed(message("example.com"));
+        MimeMessageWrapper untouched = new MimeMessageWrapper(
+                MimeMessageInputStreamSource.create("m1", new ByteArrayInputStream(raw.getBytes(StandardCharsets.ISO_8859_1))));
+        Mail m1 = FakeMail.builder().name("m1").mimeMessage(untouched).sender("joe@example.com").recipient("sue@example.net").build();
+        verify("addHeader", "false").service(m1);
+        assertThat(DkimResultsJson.fromJson(attribute(m1))).singleElement().extracting(DkimResult::result).isEqualTo("pass");
+        assertThat(untouched.isModified()).as("verification must not modify or re-save the message").isFalse();
+
+        MimeMessageWrapper edited = new MimeMessageWrapper(
+                MimeMessageInputStreamSource.create("m2", new ByteArrayInputStream(raw.getBytes(StandardCharsets.ISO_8859_1))));
+        edited.removeHeader("Received");
+        edited.addHeader("Received", "from peer by mx with ESMTPS (using TLSv1.3)");
+        edited.setHeader("Subject", "changed after signing");
+        Mail m2 = FakeMail.builder().name("m2").mimeMessage(edited).sender("joe@example.com").recipient("sue@example.net").build();
+        verify("addHeader", "false").service(m2);
+        assertThat(DkimResultsJson.fromJson(attribute(m2))).singleElement().satisfies(r -> {
+            assertThat(r.result()).as("the edited Subject is what DKIM sees").isEqualTo("fail");
+            assertThat(r.reason()).contains("signature");
+        });
     }
 
     @Test

@@ -34,8 +34,8 @@ public final class MailsecStamp extends GenericMailet {
     public void service(Mail mail) throws MessagingException {
         mail.setAttribute(new Attribute(VERSION_ATTRIBUTE, AttributeValue.of(version)));
         if (!headerName.isEmpty()) {
+            // No saveChanges(): James saves once when it writes the message.
             mail.getMessage().setHeader(headerName, "mailsec " + version);
-            mail.getMessage().saveChanges();
         }
     }
 
