@@ -187,22 +187,28 @@ public final class BodyHasher extends OutputStream {
     private static int scan(byte[] b, int j, int end, byte[] cls, boolean relaxed) {
         while (j < end) {
             if (j + 8 <= end) {
-                // 8 bytes at a time: no byte below 0x0E (TAB, LF, CR) and, for relaxed, no two adjacent
-                // spaces -> all canonical
+                // 8 bytes at a time. "stop" marks bytes that need a decision: below 0x0E (TAB, LF, CR)
+                // and, for relaxed, the first space of two adjacent ones. Only the lowest mark is used,
+                // which the borrow in the subtraction trick cannot fake.
                 long x = (long) LONG.get(b, j);
-                if (((x - 0x0E0E0E0E0E0E0E0EL) & ~x & 0x8080808080808080L) == 0) {
-                    if (!relaxed) {
-                        j += 8;
-                        continue;
-                    }
+                long stop = (x - 0x0E0E0E0E0E0E0E0EL) & ~x & 0x8080808080808080L;
+                long spaces = 0;
+                if (relaxed) {
                     long v = x ^ 0x2020202020202020L;
-                    long spaces = ~(((v & 0x7F7F7F7F7F7F7F7FL) + 0x7F7F7F7F7F7F7F7FL) | v | 0x7F7F7F7F7F7F7F7FL);
-                    if ((spaces & (spaces >>> 8)) == 0) {
-                        // a space in the last byte may precede WSP or a line end: leave it to the next word
-                        j += spaces < 0 ? 7 : 8;
-                        continue;
-                    }
+                    spaces = ~(((v & 0x7F7F7F7F7F7F7F7FL) + 0x7F7F7F7F7F7F7F7FL) | v | 0x7F7F7F7F7F7F7F7FL);
+                    stop |= spaces & (spaces >>> 8);
                 }
+                if (stop == 0) {
+                    // a space in the last byte may precede WSP or a line end: leave it to the next word
+                    j += spaces < 0 ? 7 : 8;
+                    continue;
+                }
+                // everything before the first marked byte is canonical, except a space right before it
+                int skip = Long.numberOfTrailingZeros(stop) >>> 3;
+                if (skip > 0 && ((spaces >>> ((skip << 3) - 1)) & 1) != 0) {
+                    skip--;
+                }
+                j += skip;
             }
             byte c = b[j];
             if (cls[c & 0xff] == CONTENT) {
