@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # End-to-end load run (issue 7): James's stock pipeline vs the mailsec inbound pipeline, two real
 # James 3.8.1 processes, alternating rounds. Needs root (dnsmasq on 127.0.6.53:53).
-# Usage: scripts/bench-pipeline.sh [messagesPerRound=1500] [rounds=4]   -> integration-tests/target/bench/pipeline.txt
-# Environment: BENCH_WARMUP [max(12000, 2 x messagesPerRound)] warm-up messages per James before measuring;
+# Usage: scripts/bench-pipeline.sh [messagesPerRound=1500] [rounds=8]   -> integration-tests/target/bench/pipeline.txt
+# Environment: BENCH_WARMUP [max(30000, 2 x messagesPerRound)] warm-up messages per James before measuring;
 #              BENCH_JFR=1 records both James JVMs with JFR during the measured rounds
 #              (integration-tests/target/bench/{stock,mailsec}.jfr).
 set -euo pipefail

@@ -86,6 +86,13 @@ class BodyHasherTest {
         return String.join("\r\n", lines) + "\r\n";
     }
 
+    static void matchesReference(String body) {
+        for (Canonicalization c : Canonicalization.values()) {
+            assertThat(c(c, body)).as(c + " " + body.replace("\r", "\\r").replace("\n", "\\n").replace("\t", "\\t"))
+                    .isEqualTo(reference(c, body));
+        }
+    }
+
     /** Text-like bodies (long runs, mostly single spaces): exercises the 8-bytes-at-a-time path. */
     @Test
     void randomTextBodies_matchTheNaiveReference() {
@@ -98,11 +105,7 @@ class BodyHasherTest {
                 int r = rnd.nextInt(100);
                 sb.append(r < 80 ? (char) ('a' + r % 26) : r < 94 ? ' ' : rare.charAt(rnd.nextInt(rare.length())));
             }
-            String body = sb.toString();
-            for (Canonicalization c : Canonicalization.values()) {
-                assertThat(c(c, body)).as(c + " " + body.replace("\r", "\\r").replace("\n", "\\n").replace("\t", "\\t"))
-                        .isEqualTo(reference(c, body));
-            }
+            matchesReference(sb.toString());
         }
     }
 
@@ -116,11 +119,7 @@ class BodyHasherTest {
             for (int j = 0; j < n; j++) {
                 sb.append(alphabet.charAt(rnd.nextInt(alphabet.length())));
             }
-            String body = sb.toString();
-            for (Canonicalization c : Canonicalization.values()) {
-                assertThat(c(c, body)).as(c + " " + body.replace("\r", "\\r").replace("\n", "\\n").replace("\t", "\\t"))
-                        .isEqualTo(reference(c, body));
-            }
+            matchesReference(sb.toString());
         }
     }
 

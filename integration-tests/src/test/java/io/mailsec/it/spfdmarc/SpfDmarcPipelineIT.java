@@ -74,12 +74,14 @@ class SpfDmarcPipelineIT {
 
     /**
      * james-conf's shipped pipeline (DNS from dnsservice.xml, i.e. the test's dnsmasq), with the
-     * authserv-id named and the optional SPF hook switched on.
+     * authserv-id named, the Received-SPF header and the optional SPF hook switched on.
      */
     static Path overlay() throws IOException {
         return ShippedConf.in(work)
                 .edit("mailetcontainer.xml", "<mailet match=\"All\" class=\"io.mailsec.spf.SpfCheck\">",
                         "<mailet match=\"All\" class=\"io.mailsec.spf.SpfCheck\">\n<receiver>mx.mailsec.test</receiver>")
+                .edit("mailetcontainer.xml", "true adds the Received-SPF header as well -->\n                <addHeader>false</addHeader>",
+                        "true adds the Received-SPF header as well -->\n<addHeader>true</addHeader>")
                 .edit("mailetcontainer.xml", "<mailet match=\"All\" class=\"io.mailsec.dmarc.DmarcCheck\">",
                         "<mailet match=\"All\" class=\"io.mailsec.dmarc.DmarcCheck\">\n<authservId>mx.mailsec.test</authservId>")
                 .edit("smtpserver.xml", "<!-- mailsec (optional): refuse SPF \"fail\"", "<handler class=\"io.mailsec.spf.SpfMailHook\"/>\n<!--")
