@@ -40,59 +40,23 @@ public final class DkimSigner {
     }
 
     /** A sink for one message: write it, then call {@link #signatures()}. */
-    public static final class Session extends OutputStream {
+    public static final class Session extends MessageStream {
         private final List<SignSpec> specs;
-        private final MessageSink sink;
         private final Map<Canonicalization, BodyHasher> hashers = new EnumMap<>(Canonicalization.class);
         private List<HeaderField> headers = Collections.emptyList();
 
         public Session(List<SignSpec> specs) {
             this.specs = List.copyOf(specs);
-            this.sink = new MessageSink(this::onHeaders);
         }
 
-        private OutputStream onHeaders(List<HeaderField> fields) {
+        @Override
+        protected OutputStream onHeaders(List<HeaderField> fields) {
             headers = fields;
             for (SignSpec s : specs) {
                 hashers.computeIfAbsent(s.bodyCanonicalization(),
                         c -> new BodyHasher(c, DkimAlgorithm.RSA_SHA256.newDigest()));
             }
-            List<BodyHasher> targets = new ArrayList<>(hashers.values());
-            if (targets.size() == 1) {
-                return targets.get(0);
-            }
-            return new OutputStream() {
-                @Override
-                public void write(int b) {
-                    targets.forEach(t -> t.write(b));
-                }
-
-                @Override
-                public void write(byte[] b, int off, int len) {
-                    for (BodyHasher t : targets) {
-                        t.write(b, off, len);
-                    }
-                }
-            };
-        }
-
-        @Override
-        public void write(int b) throws IOException {
-            sink.write(b);
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-            sink.write(b, off, len);
-        }
-
-        public void copy(InputStream in) throws IOException {
-            sink.copy(in);
-        }
-
-        @Override
-        public void close() throws IOException {
-            sink.close();
+            return toAll(new ArrayList<>(hashers.values()));
         }
 
         /** The header fields, in the order of the specs. */

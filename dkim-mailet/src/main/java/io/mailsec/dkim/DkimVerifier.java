@@ -103,18 +103,17 @@ public final class DkimVerifier {
         return new Session();
     }
 
-    public final class Session extends OutputStream {
-        private final MessageSink sink;
+    public final class Session extends MessageStream {
         private final List<Candidate> candidates = new ArrayList<>();
         private List<HeaderField> headers = Collections.emptyList();
         private final List<DkimResult> skipped = new ArrayList<>();
         private List<DkimResult> results;
 
         Session() {
-            sink = new MessageSink(this::onHeaders);
         }
 
-        private OutputStream onHeaders(List<HeaderField> fields) {
+        @Override
+        protected OutputStream onHeaders(List<HeaderField> fields) {
             headers = fields;
             Map<String, BodyHasher> hashers = new HashMap<>();
             int seen = 0;
@@ -143,29 +142,7 @@ public final class DkimVerifier {
             if (hashers.isEmpty()) {
                 return OutputStream.nullOutputStream();
             }
-            if (hashers.size() == 1) {
-                return hashers.values().iterator().next();
-            }
-            return new FanOut(new ArrayList<>(hashers.values()));
-        }
-
-        @Override
-        public void write(int b) throws IOException {
-            sink.write(b);
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-            sink.write(b, off, len);
-        }
-
-        public void copy(InputStream in) throws IOException {
-            sink.copy(in);
-        }
-
-        @Override
-        public void close() throws IOException {
-            sink.close();
+            return toAll(new ArrayList<>(hashers.values()));
         }
 
         /** One result per DKIM-Signature field, top to bottom; empty when the message is unsigned. */
@@ -334,36 +311,6 @@ public final class DkimVerifier {
             String self = canon.header(DkimSignature.withEmptyB(signatureField));
             sb.append(self, 0, self.length() - 2);
             return Canonicalization.bytes(sb.toString());
-        }
-    }
-
-    /** Copies body bytes to several hashers (e.g. relaxed and simple signatures on one message). */
-    private static final class FanOut extends OutputStream {
-        private final List<BodyHasher> targets;
-
-        FanOut(List<BodyHasher> targets) {
-            this.targets = targets;
-        }
-
-        @Override
-        public void write(int b) {
-            for (BodyHasher t : targets) {
-                t.write(b);
-            }
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) {
-            for (BodyHasher t : targets) {
-                t.write(b, off, len);
-            }
-        }
-
-        @Override
-        public void close() {
-            for (BodyHasher t : targets) {
-                t.finish();
-            }
         }
     }
 }
