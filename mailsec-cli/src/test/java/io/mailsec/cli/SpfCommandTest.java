@@ -2,6 +2,7 @@ package io.mailsec.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.mailsec.core.dns.Dnsmasq;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -17,12 +18,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 /** {@code mailsec spf check} and {@code mailsec dmarc check} through Main, against a real dnsmasq. */
 class SpfCommandTest {
-    static SpfTestDnsmasq dns;
+    /** The SPF/DMARC tests' address. */
+    static final String DNS = "127.0.2.53";
+    static Dnsmasq dns;
     static final io.mailsec.dkim.SigningKey KEY = io.mailsec.dkim.DkimKeys.generate(io.mailsec.dkim.SigningKey.Type.ED25519, 0, "cli");
 
     @BeforeAll
     static void start() throws Exception {
-        dns = new SpfTestDnsmasq(List.of(
+        dns = Dnsmasq.start(DNS, List.of("test"), List.of(
                 "txt-record=ed._domainkey.ex.test,\"" + KEY.dnsRecord() + "\"",
                 "txt-record=ex.test,\"v=spf1 ip4:192.0.2.0/24 -all exp=why.ex.test\"",
                 "txt-record=why.ex.test,\"%{i} may not send for %{d}\"",
@@ -55,7 +58,7 @@ class SpfCommandTest {
     @Test
     void spfCheckJsonKeys() throws Exception {
         Run r = run("", "spf", "check", "--ip", "198.51.100.7", "--sender", "joe@ex.test", "--helo", "mx.ex.test",
-                "--dns", SpfTestDnsmasq.ADDRESS, "--json");
+                "--dns", DNS, "--json");
         assertThat(r.exit).as(r.err).isZero();
         JsonNode j = r.json();
         assertThat(j.get("result").asText()).isEqualTo("fail");
@@ -63,7 +66,7 @@ class SpfCommandTest {
         assertThat(j.get("mechanism").asText()).isEqualTo("-all");
 
         Run pass = run("", "spf", "check", "--ip", "192.0.2.9", "--sender", "", "--helo", "mx.ex.test",
-                "--dns", SpfTestDnsmasq.ADDRESS + ":53");
+                "--dns", DNS + ":53");
         assertThat(pass.exit).isZero();
         assertThat(pass.out).startsWith("spf=pass mechanism=a").contains("Received-SPF: pass (");
     }
@@ -80,7 +83,7 @@ class SpfCommandTest {
     @Test
     void dmarcCheckJsonKeys() throws Exception {
         String msg = "From: Joe <joe@ex.test>\r\nReturn-Path: <joe@ex.test>\r\nSubject: hi\r\n\r\nbody\r\n";
-        Run fail = run(msg, "dmarc", "check", "--ip", "198.51.100.7", "--helo", "mx.ex.test", "--dns", SpfTestDnsmasq.ADDRESS, "--json");
+        Run fail = run(msg, "dmarc", "check", "--ip", "198.51.100.7", "--helo", "mx.ex.test", "--dns", DNS, "--json");
         assertThat(fail.exit).as(fail.err).isZero();
         JsonNode j = fail.json();
         assertThat(j.at("/spf/result").asText()).isEqualTo("fail");
@@ -91,15 +94,15 @@ class SpfCommandTest {
         assertThat(j.at("/dmarc/disposition").asText()).isEqualTo("reject");
         assertThat(j.at("/dmarc/reason").asText()).isNotEmpty();
 
-        Run pass = run(msg, "dmarc", "check", "--ip", "192.0.2.7", "--helo", "mx.ex.test", "--dns", SpfTestDnsmasq.ADDRESS, "--json");
+        Run pass = run(msg, "dmarc", "check", "--ip", "192.0.2.7", "--helo", "mx.ex.test", "--dns", DNS, "--json");
         assertThat(pass.json().at("/dmarc/result").asText()).isEqualTo("pass");
         assertThat(pass.json().at("/dmarc/disposition").asText()).isEqualTo("none");
 
-        Run dkim = run(msg, "dmarc", "check", "--dkim", "ex.test=pass", "--dns", SpfTestDnsmasq.ADDRESS, "--json");
+        Run dkim = run(msg, "dmarc", "check", "--dkim", "ex.test=pass", "--dns", DNS, "--json");
         assertThat(dkim.json().at("/dkim/0/domain").asText()).isEqualTo("ex.test");
         assertThat(dkim.json().at("/dmarc/result").asText()).isEqualTo("pass");
 
-        Run noFrom = run("Subject: none\r\n\r\nx\r\n", "dmarc", "check", "--dns", SpfTestDnsmasq.ADDRESS, "--json");
+        Run noFrom = run("Subject: none\r\n\r\nx\r\n", "dmarc", "check", "--dns", DNS, "--json");
         assertThat(noFrom.json().at("/dmarc/result").asText()).isEqualTo("permerror");
         assertThat(run(msg, "dmarc", "check", "--mode", "rfc1").exit).isEqualTo(2);
     }
@@ -109,7 +112,7 @@ class SpfCommandTest {
         String body = "From: Alice <alice@ex.test>\r\nTo: bob@example.org\r\nSubject: signed\r\n\r\nhello\r\n";
         String sig = io.mailsec.dkim.DkimSigner.sign(body.getBytes(StandardCharsets.US_ASCII),
                 List.of(new io.mailsec.dkim.SignSpec(KEY, "ex.test", "ed"))).get(0);
-        Run pass = run(sig + "\r\n" + body, "dmarc", "check", "--dns", SpfTestDnsmasq.ADDRESS, "--json");
+        Run pass = run(sig + "\r\n" + body, "dmarc", "check", "--dns", DNS, "--json");
         assertThat(pass.exit).isZero();
         assertThat(pass.json().at("/dkim/0/domain").asText()).isEqualTo("ex.test");
         assertThat(pass.json().at("/dkim/0/result").asText()).isEqualTo("pass");
@@ -117,7 +120,7 @@ class SpfCommandTest {
         assertThat(pass.json().at("/dmarc/result").asText()).isEqualTo("pass");
         assertThat(pass.json().at("/dmarc/disposition").asText()).isEqualTo("none");
 
-        Run tampered = run(sig + "\r\n" + body.replace("hello", "hullo"), "dmarc", "check", "--dns", SpfTestDnsmasq.ADDRESS, "--json");
+        Run tampered = run(sig + "\r\n" + body.replace("hello", "hullo"), "dmarc", "check", "--dns", DNS, "--json");
         assertThat(tampered.json().at("/dkim/0/result").asText()).isEqualTo("fail");
         assertThat(tampered.json().at("/dmarc/result").asText()).isEqualTo("fail");
         assertThat(tampered.json().at("/dmarc/disposition").asText()).isEqualTo("reject");
