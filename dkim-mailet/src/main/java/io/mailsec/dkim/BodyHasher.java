@@ -79,22 +79,22 @@ public final class BodyHasher extends OutputStream {
         int span = -1;
         for (int i = off; i < end; i++) {
             byte k = cls[b[i] & 0xff];
+            if (cr && k != LF) {
+                // the previous CR was bare: it is line content (no span is open after a CR)
+                cr = false;
+                empty = flushEmpty(empty);
+                if (space) {
+                    emit(SP, 0, 1);
+                    space = false;
+                }
+                emit(CR_BYTE, 0, 1);
+                content = true;
+            }
             if (k == CONTENT) {
-                if (cr || space || empty > 0) {
+                if (space || empty > 0) {
                     if (span >= 0) {
                         emit(b, span, i - span);
                         span = -1;
-                    }
-                    if (cr) {
-                        // a bare CR is line content
-                        cr = false;
-                        empty = flushEmpty(empty);
-                        if (space) {
-                            emit(SP, 0, 1);
-                            space = false;
-                        }
-                        emit(CR_BYTE, 0, 1);
-                        content = true;
                     }
                     empty = flushEmpty(empty);
                     if (space) {
@@ -117,16 +117,6 @@ public final class BodyHasher extends OutputStream {
                     emit(b, span, i - span);
                     span = -1;
                 }
-                if (cr) {
-                    cr = false;
-                    empty = flushEmpty(empty);
-                    if (space) {
-                        emit(SP, 0, 1);
-                        space = false;
-                    }
-                    emit(CR_BYTE, 0, 1);
-                    content = true;
-                }
                 if (space) {
                     singleSpaceAt = -2;
                 } else {
@@ -137,16 +127,6 @@ public final class BodyHasher extends OutputStream {
                 if (span >= 0) {
                     emit(b, span, i - span);
                     span = -1;
-                }
-                if (cr) {
-                    // the previous CR was bare
-                    empty = flushEmpty(empty);
-                    if (space) {
-                        emit(SP, 0, 1);
-                        space = false;
-                    }
-                    emit(CR_BYTE, 0, 1);
-                    content = true;
                 }
                 cr = true;
                 crAt = i;

@@ -46,14 +46,11 @@ public final class DmarcCommand implements Subcommand {
 
     @Override
     public int run(List<String> args, InputStream in, PrintStream out, PrintStream err) throws Exception {
-        if (args.isEmpty() || args.contains("--help") || args.contains("-h")) {
+        if (SpfCommand.wantsUsage(args)) {
             out.println(USAGE);
             return args.isEmpty() ? 2 : 0;
         }
-        if (!args.get(0).equals("check")) {
-            throw new UsageException("unknown subcommand '" + args.get(0) + "' (expected: check)");
-        }
-        SpfCommand.SpfCliOptions o = SpfCommand.SpfCliOptions.parse(args.subList(1, args.size()), true);
+        SpfCommand.SpfCliOptions o = SpfCommand.SpfCliOptions.parse(SpfCommand.checkArguments(args), true);
         if (o.ip != null && o.helo == null) {
             throw new UsageException("--helo is required with --ip");
         }

@@ -29,16 +29,26 @@ public final class SpfCommand implements Subcommand {
         return "SPF (RFC 7208): spf check --ip --sender --helo";
     }
 
-    @Override
-    public int run(List<String> args, InputStream in, PrintStream out, PrintStream err) throws Exception {
-        if (args.isEmpty() || args.contains("--help") || args.contains("-h")) {
-            out.println(USAGE);
-            return args.isEmpty() ? 2 : 0;
-        }
+    /** No arguments, --help or -h: print the usage. */
+    static boolean wantsUsage(List<String> args) {
+        return args.isEmpty() || args.contains("--help") || args.contains("-h");
+    }
+
+    /** The options after the one subcommand the spf and dmarc commands have, "check". */
+    static List<String> checkArguments(List<String> args) throws UsageException {
         if (!args.get(0).equals("check")) {
             throw new UsageException("unknown subcommand '" + args.get(0) + "' (expected: check)");
         }
-        SpfCliOptions o = SpfCliOptions.parse(args.subList(1, args.size()), false);
+        return args.subList(1, args.size());
+    }
+
+    @Override
+    public int run(List<String> args, InputStream in, PrintStream out, PrintStream err) throws Exception {
+        if (wantsUsage(args)) {
+            out.println(USAGE);
+            return args.isEmpty() ? 2 : 0;
+        }
+        SpfCliOptions o = SpfCliOptions.parse(checkArguments(args), false);
         if (o.ip == null || o.helo == null || o.sender == null && !o.heloOnly) {
             throw new UsageException("--ip, --sender and --helo are required\n" + USAGE);
         }
