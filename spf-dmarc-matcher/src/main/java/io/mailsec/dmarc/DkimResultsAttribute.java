@@ -9,7 +9,8 @@ import java.util.Map;
 
 import org.apache.mailet.AttributeValue;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
@@ -74,27 +75,62 @@ public final class DkimResultsAttribute {
         return out;
     }
 
+    /** Streaming read (DmarcCheck does this for every mail): unknown fields and non-objects are skipped. */
     private static void addJson(List<DmarcInput.Dkim> out, String json) {
-        JsonNode root;
-        try {
-            root = JSON.readTree(json);
+        List<DmarcInput.Dkim> read = new ArrayList<>(2);
+        try (JsonParser p = JSON.getFactory().createParser(json)) {
+            if (p.nextToken() != JsonToken.START_ARRAY) {
+                return;
+            }
+            for (JsonToken t = p.nextToken(); t != null && t != JsonToken.END_ARRAY; t = p.nextToken()) {
+                if (t == JsonToken.START_OBJECT) {
+                    addEntry(read, p);
+                } else {
+                    p.skipChildren();
+                }
+            }
         } catch (IOException e) {
             return; // unreadable: no DKIM result can make DMARC pass
         }
-        if (root == null || !root.isArray()) {
-            return;
-        }
-        for (JsonNode o : root) {
-            String d = o.path("domain").asText("");
-            String r = o.path("result").asText("");
-            if (d.isEmpty() || r.isEmpty()) {
+        out.addAll(read);
+    }
+
+    private static void addEntry(List<DmarcInput.Dkim> out, JsonParser p) throws IOException {
+        String d = "";
+        String s = null;
+        String r = "";
+        boolean testing = false;
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String field = p.getCurrentName();
+            JsonToken value = p.nextToken();
+            if (value.isStructStart()) {
+                p.skipChildren();
                 continue;
             }
-            if (o.path("testing").asBoolean(false) && "pass".equalsIgnoreCase(r)) {
-                r = "neutral"; // RFC 6376 §3.6.1 t=y: not different from unsigned mail
+            switch (field) {
+                case "domain":
+                    d = p.getValueAsString("");
+                    break;
+                case "selector":
+                    s = p.getValueAsString(null);
+                    break;
+                case "result":
+                    r = p.getValueAsString("");
+                    break;
+                case "testing":
+                    testing = p.getValueAsBoolean(false);
+                    break;
+                default:
+                    break;
             }
-            out.add(new DmarcInput.Dkim(d, o.hasNonNull("selector") ? o.get("selector").asText() : null, r));
         }
+        if (d.isEmpty() || r.isEmpty()) {
+            return;
+        }
+        if (testing && "pass".equalsIgnoreCase(r)) {
+            r = "neutral"; // RFC 6376 §3.6.1 t=y: not different from unsigned mail
+        }
+        out.add(new DmarcInput.Dkim(d, s, r));
     }
 
     /** "domain;selector;algorithm;result;reason" (reason may itself contain ';'). */

@@ -245,6 +245,21 @@ class DmarcGlueTest {
     }
 
     @Test
+    void dkimJsonReaderSkipsWhatItDoesNotKnowAndRejectsTruncatedInput() {
+        String json = "[7, \"x\", [1, {\"domain\":\"no.test\"}], {\"extra\":{\"domain\":\"nested.test\",\"result\":\"pass\"},"
+                + "\"list\":[1,2], \"domain\":\"a.test\", \"selector\":null, \"result\":\"pass\", \"testing\":\"true\"},"
+                + "{\"selector\":\"s\",\"result\":\"pass\"}, {\"domain\":\"b.test\",\"selector\":5,\"result\":\"fail\"}]";
+        assertThat(DkimResultsAttribute.parse(AttributeValue.of(json)))
+                .extracting(DmarcInput.Dkim::domain, DmarcInput.Dkim::selector, DmarcInput.Dkim::result)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("a.test", null, "neutral"),
+                        org.assertj.core.groups.Tuple.tuple("b.test", "5", "fail"));
+        // a complete pass entry before the break must not survive: the attribute as a whole is unreadable
+        assertThat(DkimResultsAttribute.parse(AttributeValue.of(
+                "[{\"domain\":\"a.test\",\"selector\":\"s\",\"result\":\"pass\"}, {\"domain\":"))).isEmpty();
+        assertThat(DkimResultsAttribute.parse(AttributeValue.of("{\"domain\":\"a.test\",\"result\":\"pass\"}"))).isEmpty();
+    }
+
+    @Test
     void messageBodyIsUntouched() throws Exception {
         FakeMail m = mail("alice@reject.dmarc.test", "pass", "other.test");
         mailet().service(m);

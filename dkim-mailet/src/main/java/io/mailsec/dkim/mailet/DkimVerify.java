@@ -131,8 +131,12 @@ public class DkimVerify extends GenericMailet {
             }
         }
         // RFC 8601 §5: incoming fields claiming our authserv-id go, whether or not we write our own
-        List<String> top = addHeader ? List.of(AuthResultsHeader.NAME + ": " + authenticationResults(results)) : List.of();
-        Headers.rewrite(message, top, this::claimsOurId);
+        if (addHeader) {
+            Headers.rewrite(message, List.of(AuthResultsHeader.NAME + ": " + authenticationResults(results)), this::claimsOurId);
+        } else if (message.getHeader(AuthResultsHeader.NAME) != null) {
+            // only an Authentication-Results field can claim our id: without one there is nothing to rebuild
+            Headers.rewrite(message, List.of(), this::claimsOurId);
+        }
     }
 
     /**

@@ -1,5 +1,7 @@
 package io.mailsec.tls.james;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,6 +17,7 @@ import org.apache.james.core.MailAddress;
 import org.apache.james.protocols.api.ProtocolSession;
 import org.apache.james.protocols.smtp.SMTPSession;
 import org.apache.james.protocols.smtp.hook.HookResult;
+import org.apache.james.server.core.MimeMessageWrapper;
 import org.apache.james.smtpserver.JamesMessageHook;
 import org.apache.mailet.Attribute;
 import org.apache.mailet.AttributeValue;
@@ -23,6 +26,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.mailsec.tls.policy.PolicyMatch;
+import io.mailsec.tls.tracking.MessageIdScanner;
 import io.mailsec.tls.tracking.TrackingEvent;
 import io.mailsec.tls.tracking.TrackingLog;
 
@@ -58,12 +62,14 @@ public class TlsReceivedHook implements JamesMessageHook {
         String messageId = null;
         try {
             MimeMessage message = mail.getMessage();
-            messageId = message.getMessageID();
             if (tls) {
                 rewriteReceived(message, protocol, cipher);
+                messageId = message.getMessageID(); // the header block is parsed by now
+            } else {
+                messageId = messageId(message);
             }
-        } catch (MessagingException e) {
-            LOG.warn("event=tls-received-rewrite-failed mail={} error=\"{}\"", mail.getName(), e.getMessage());
+        } catch (MessagingException | IOException e) {
+            LOG.warn("event=tls-received-header-failed mail={} error=\"{}\"", mail.getName(), e.getMessage());
         }
         List<String> rcpts = new ArrayList<>();
         for (MailAddress a : mail.getRecipients()) {
@@ -84,6 +90,19 @@ public class TlsReceivedHook implements JamesMessageHook {
                 .certificate(tls ? "not-requested" : "none")
                 .outcome(TrackingEvent.ACCEPTED));
         return HookResult.DECLINED;
+    }
+
+    /**
+     * The Message-ID straight from James's received bytes when the header block is not parsed yet:
+     * parsing it only for this field cost more than the rest of the hook.
+     */
+    static String messageId(MimeMessage message) throws MessagingException, IOException {
+        if (message instanceof MimeMessageWrapper) {
+            try (InputStream in = ((MimeMessageWrapper) message).getMessageInputStream()) {
+                return MessageIdScanner.scan(in);
+            }
+        }
+        return message.getMessageID();
     }
 
     /** Rewrites the top Received header (the one James wrote for this hop); the others keep their order. */

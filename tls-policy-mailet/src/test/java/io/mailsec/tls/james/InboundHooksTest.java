@@ -150,6 +150,28 @@ class InboundHooksTest {
     }
 
     @Test
+    void plaintextMessageIdComesFromTheReceivedBytesAndReachesTheTrackingLog() throws Exception {
+        SMTPSession s = FakeSmtpSession.of("203.0.113.5", null, null);
+        String raw = "Received: from c by mx with ESMTP ID 1; date\r\nMessage-ID:\r\n\t<raw-1@any.example>\r\n"
+                + "Subject: x\r\n\r\nMessage-ID: <body@any.example>\r\n";
+        org.apache.james.server.core.MimeMessageWrapper msg = new org.apache.james.server.core.MimeMessageWrapper(
+                org.apache.james.server.core.MimeMessageInputStreamSource.create("m",
+                        new java.io.ByteArrayInputStream(raw.getBytes(java.nio.charset.StandardCharsets.US_ASCII))));
+        Mail mail = FakeMail.builder().name("m").mimeMessage(msg).sender("a@any.example").recipient("bob@local.test").build();
+        java.util.List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
+        io.mailsec.tls.tracking.TrackingLog.tap(lines::add);
+        try {
+            new TlsReceivedHook().onMessage(s, mail);
+        } finally {
+            io.mailsec.tls.tracking.TrackingLog.tap(null);
+        }
+        assertThat(lines).singleElement().asString().contains("\"messageId\":\"<raw-1@any.example>\"").contains("\"tls\":false");
+        assertThat(TlsReceivedHook.messageId(msg)).isEqualTo("<raw-1@any.example>");
+        msg.setHeader("Message-ID", "<edited@any.example>");
+        assertThat(TlsReceivedHook.messageId(msg)).as("edited headers are what the stream gives").isEqualTo("<edited@any.example>");
+    }
+
+    @Test
     void receivedOverTlsHonoursMinimumVersion() throws Exception {
         ReceivedOverTls any = new ReceivedOverTls();
         any.init(FakeMatcherConfig.builder().matcherName("ReceivedOverTls").mailetContext(FakeMailContext.defaultContext()).build());
