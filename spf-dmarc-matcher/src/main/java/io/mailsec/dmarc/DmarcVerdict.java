@@ -82,10 +82,15 @@ public final class DmarcVerdict {
         return dkimAlignedDomain;
     }
 
-    /** The dmarc resinfo for Authentication-Results (RFC 7489 §11.2): reason, header.from, policy.dmarc. */
+    /**
+     * The dmarc resinfo for Authentication-Results (RFC 7489 §11.2): header.from, policy.dmarc, and a
+     * reason unless it passed. A pass needs no explanation beyond the aligned spf/dkim resinfo in the
+     * same header; every stored copy of the mail carries this field, so it stays short (the reason
+     * is in the mailsec.dmarc.reason attribute and the log line).
+     */
     public AuthResult authResult() {
         return AuthResult.of("dmarc", result.word())
-                .reason(reason)
+                .reason(result == DmarcResult.PASS ? null : reason)
                 .property("header.from", fromDomain == null ? "none" : fromDomain)
                 .property("policy.dmarc", policyWord())
                 .build();

@@ -112,8 +112,8 @@ class DmarcGlueTest {
         String ours = ar.stream().filter(h -> h.startsWith("mx.receiver.test;")).findFirst().orElseThrow();
         assertThat(ours).isEqualTo("mx.receiver.test; spf=pass smtp.mailfrom=bounce@other.test;"
                 + " dkim=pass header.d=reject.dmarc.test header.s=sel;"
-                + " dmarc=pass reason=\"from domain record, aligned DKIM d=reject.dmarc.test\""
-                + " header.from=reject.dmarc.test policy.dmarc=reject");
+                + " dmarc=pass header.from=reject.dmarc.test policy.dmarc=reject");
+        assertThat(attr(m, DmarcAttributes.REASON)).isEqualTo("from domain record, aligned DKIM d=reject.dmarc.test");
     }
 
     @Test
@@ -127,6 +127,8 @@ class DmarcGlueTest {
         assertThat(attr(reject, DmarcAttributes.DISPOSITION)).isEqualTo("reject");
         assertThat(attr(quarantine, DmarcAttributes.RESULT)).isEqualTo("fail");
         assertThat(attr(quarantine, DmarcAttributes.POLICY)).isEqualTo("quarantine");
+        assertThat(ar(reject)).anySatisfy(h -> assertThat(h).startsWith("mx.receiver.test;")
+                .contains("dmarc=fail reason=\"from domain record, no aligned SPF or DKIM\" header.from=reject.dmarc.test"));
 
         DmarcResultIs failed = new DmarcResultIs();
         failed.init(FakeMatcherConfig.builder().matcherName("DmarcResultIs").condition("fail").build());

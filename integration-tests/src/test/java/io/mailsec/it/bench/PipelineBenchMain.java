@@ -174,7 +174,7 @@ public final class PipelineBenchMain {
     /** James's stock inbound pipeline: no mailsec stage, no mailsec SMTP hook on the MX. */
     static Path stockOverlay(Path work) throws Exception {
         String shipped = Files.readString(JamesProcess.root().resolve("james-conf/conf/mailetcontainer.xml"));
-        String checksStart = "<mailet match=\"All\" class=\"io.mailsec.dkim.mailet.DkimVerify\">";
+        String checksStart = "<mailet match=\"All\" class=\"io.mailsec.dmarc.MailAuthCheck\">";
         String checksEnd = "<processor>dmarc-reject</processor>\n            </mailet>";
         if (!shipped.contains(checksStart) || !shipped.contains(checksEnd)) {
             throw new IllegalStateException("james-conf/conf/mailetcontainer.xml no longer has the inbound checks this bench removes for stock");

@@ -78,12 +78,10 @@ class SpfDmarcPipelineIT {
      */
     static Path overlay() throws IOException {
         return ShippedConf.in(work)
-                .edit("mailetcontainer.xml", "<mailet match=\"All\" class=\"io.mailsec.spf.SpfCheck\">",
-                        "<mailet match=\"All\" class=\"io.mailsec.spf.SpfCheck\">\n<receiver>mx.mailsec.test</receiver>")
-                .edit("mailetcontainer.xml", "true adds the Received-SPF header as well -->\n                <addHeader>false</addHeader>",
-                        "true adds the Received-SPF header as well -->\n<addHeader>true</addHeader>")
-                .edit("mailetcontainer.xml", "<mailet match=\"All\" class=\"io.mailsec.dmarc.DmarcCheck\">",
-                        "<mailet match=\"All\" class=\"io.mailsec.dmarc.DmarcCheck\">\n<authservId>mx.mailsec.test</authservId>")
+                .edit("mailetcontainer.xml", "<mailet match=\"All\" class=\"io.mailsec.dmarc.MailAuthCheck\">",
+                        "<mailet match=\"All\" class=\"io.mailsec.dmarc.MailAuthCheck\">\n<receiver>mx.mailsec.test</receiver>\n"
+                                + "<authservId>mx.mailsec.test</authservId>")
+                .edit("mailetcontainer.xml", "<receivedSpf>false</receivedSpf>", "<receivedSpf>true</receivedSpf>")
                 .edit("smtpserver.xml", "<!-- mailsec (optional): refuse SPF \"fail\"", "<handler class=\"io.mailsec.spf.SpfMailHook\"/>\n<!--")
                 .dir();
     }

@@ -1,0 +1,65 @@
+package io.mailsec.dmarc;
+
+import java.util.List;
+import java.util.Map;
+
+import javax.mail.MessagingException;
+
+import org.apache.mailet.Mail;
+import org.apache.mailet.Mailet;
+import org.apache.mailet.base.GenericMailet;
+
+import io.mailsec.core.james.OverriddenMailetConfig;
+import io.mailsec.dkim.mailet.DkimVerify;
+import io.mailsec.spf.MailetParams;
+import io.mailsec.spf.SpfCheck;
+
+/**
+ * DKIM verification, SPF and DMARC in one mailet step: exactly what {@link DkimVerify},
+ * {@link SpfCheck} and {@link DmarcCheck} do one after another (same attributes, so every matcher
+ * works as with the three), with one Authentication-Results header. One step instead of three
+ * because James spends a fixed amount per mailet step and mail (MDC, metrics, matcher splitting),
+ * which was a fifth of what the three checks cost inside James.
+ * <p>
+ * Parameters are those of the three mailets, given once: {@code dnsServers}, {@code dnsTimeout},
+ * {@code authservId}, {@code trustedNetworks} and {@code skipAuthenticated} go to every stage that
+ * has them; {@code addHeader} (default true) is the combined Authentication-Results header;
+ * {@code receivedSpf} (default false) adds SpfCheck's Received-SPF header as well.
+ */
+public class MailAuthCheck extends GenericMailet {
+    private List<Mailet> stages;
+
+    @Override
+    public void init() throws MessagingException {
+        boolean receivedSpf = MailetParams.bool(this, "receivedSpf", false);
+        String name = getMailetName();
+        Mailet dkim = new DkimVerify();
+        // DmarcCheck writes the one header with the DKIM results in it
+        dkim.init(new OverriddenMailetConfig(getMailetConfig(), name + "/DkimVerify", Map.of("addHeader", "false")));
+        Mailet spf = new SpfCheck();
+        spf.init(new OverriddenMailetConfig(getMailetConfig(), name + "/SpfCheck",
+                Map.of("addHeader", String.valueOf(receivedSpf))));
+        Mailet dmarc = new DmarcCheck();
+        dmarc.init(new OverriddenMailetConfig(getMailetConfig(), name + "/DmarcCheck", Map.of()));
+        stages = List.of(dkim, spf, dmarc);
+    }
+
+    @Override
+    public void service(Mail mail) throws MessagingException {
+        for (Mailet stage : stages) {
+            stage.service(mail);
+        }
+    }
+
+    @Override
+    public void destroy() {
+        if (stages != null) {
+            stages.forEach(Mailet::destroy);
+        }
+    }
+
+    @Override
+    public String getMailetInfo() {
+        return "mailsec DKIM, SPF and DMARC checks in one step";
+    }
+}
