@@ -4,11 +4,12 @@
 # Prints our figure, the peer's figure and the ratio. Not part of the test run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-mvn -B -q -pl spf-dmarc-matcher -am test-compile -DskipTests >&2
 CP_FILE=$(mktemp)
 RESULT=$(mktemp --suffix=.json)
 trap 'rm -f "$CP_FILE" "$RESULT"' EXIT
-mvn -B -q -pl spf-dmarc-matcher dependency:build-classpath -Dmdep.outputFile="$CP_FILE" -Dmdep.includeScope=test >&2
+# one reactor run: the mailsec modules resolve to their target/classes, nothing needs installing
+mvn -B -q -pl spf-dmarc-matcher -am test-compile dependency:build-classpath -DskipTests \
+    -Dmdep.outputFile="$CP_FILE" -Dmdep.includeScope=test >&2
 CP="spf-dmarc-matcher/target/test-classes:spf-dmarc-matcher/target/classes:mailsec-core/target/classes:$(cat "$CP_FILE")"
 JAVA_OPTS=()
 [ "${MAILSEC_BENCH_IGNORE_LOCK:-0}" = 1 ] && JAVA_OPTS+=(-Djmh.ignoreLock=true)

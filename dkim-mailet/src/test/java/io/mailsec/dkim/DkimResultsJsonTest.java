@@ -14,9 +14,16 @@ class DkimResultsJsonTest {
             new DkimResult(null, null, null, DkimResult.Status.PERMERROR, null, null, false, false, null));
 
     @Test
-    void streamingWriterGivesTheTreeFormByteForByte() {
-        assertThat(DkimResultsJson.toJson(RESULTS)).isEqualTo(DkimResultsJson.toArray(RESULTS).toString());
+    void writesTheDocumentedFormWithJsonEscaping() {
+        assertThat(DkimResultsJson.toJson(RESULTS)).isEqualTo("["
+                + "{\"domain\":\"example.com\",\"selector\":\"sel\",\"algorithm\":\"rsa-sha256\",\"result\":\"pass\","
+                + "\"reason\":\"\",\"identity\":\"@example.com\",\"bodyLengthLimited\":false,\"testing\":false},"
+                + "{\"domain\":\"ex\\\"ample.org\",\"selector\":\"s\\\\2\",\"algorithm\":\"ed25519-sha256\",\"result\":\"fail\","
+                + "\"reason\":\"body hash did not verify \u00e9\u3042\\n\\ttab\",\"identity\":null,\"bodyLengthLimited\":true,\"testing\":true},"
+                + "{\"domain\":\"\",\"selector\":\"\",\"algorithm\":\"\",\"result\":\"permerror\","
+                + "\"reason\":\"\",\"identity\":null,\"bodyLengthLimited\":false,\"testing\":false}]");
         assertThat(DkimResultsJson.toJson(List.of())).isEqualTo("[]");
+        assertThat(DkimResultsJson.toArray(RESULTS).toString()).isEqualTo(DkimResultsJson.toJson(RESULTS));
     }
 
     @Test

@@ -41,6 +41,7 @@ public final class PipelineBenchMain {
         // The steady state is what a server lives in.
         int warmup = Integer.getInteger("bench.warmup", Math.max(30000, 2 * perRound));
         boolean jfr = Boolean.getBoolean("bench.jfr");
+        String jfrSettings = "settings=" + System.getProperty("bench.jfr.settings", "profile");
         SigningKey key = DkimKeys.generate(SigningKey.Type.RSA, 2048, "bench");
         SignSpec spec = new SignSpec(key, DOMAIN, "s1");
         try (Dnsmasq dns = Dnsmasq.start(DNS, List.of("test"), List.of(
@@ -90,8 +91,8 @@ public final class PipelineBenchMain {
                 // them; started only after the warm-up, the first measured rounds ran 2-6x slower.
                 // So a recording runs through the warm-up and is discarded; the measured one, started
                 // with the same settings, changes nothing that is compiled.
-                jcmd(stock, "JFR.start", "name=warmup", "settings=profile");
-                jcmd(mailsec, "JFR.start", "name=warmup", "settings=profile");
+                jcmd(stock, "JFR.start", "name=warmup", jfrSettings);
+                jcmd(mailsec, "JFR.start", "name=warmup", jfrSettings);
             }
             for (int done = 0; done < warmup; done += perRound) {
                 a.round(Math.min(perRound, warmup - done));
@@ -99,7 +100,7 @@ public final class PipelineBenchMain {
             }
             if (jfr) {
                 for (JamesProcess j : List.of(stock, mailsec)) {
-                    jcmd(j, "JFR.start", "name=bench", "settings=profile");
+                    jcmd(j, "JFR.start", "name=bench", jfrSettings);
                     jcmd(j, "JFR.stop", "name=warmup");
                 }
             }

@@ -311,6 +311,17 @@ public final class PipelineLoadBench {
      * Ratio of the summed msgs/s, mean CPU per message of each pipeline and the difference, the median
      * of the per-round p50/p99 and the highest peak RSS.
      */
+    /** Standard error of the mean (sample standard deviation / sqrt(n)); 0 for fewer than two values. */
+    static double standardError(List<Double> xs) {
+        int n = xs.size();
+        if (n < 2) {
+            return 0;
+        }
+        double mean = xs.stream().mapToDouble(Double::doubleValue).average().orElse(0);
+        double ss = xs.stream().mapToDouble(x -> (x - mean) * (x - mean)).sum();
+        return Math.sqrt(ss / (n - 1)) / Math.sqrt(n);
+    }
+
     public static Map<String, String> summary(List<RoundResult> a, List<RoundResult> b) {
         Map<String, String> m = new LinkedHashMap<>();
         double ra = a.stream().mapToDouble(RoundResult::msgsPerSecond).sum();
@@ -338,6 +349,15 @@ public final class PipelineLoadBench {
         m.put(a.get(0).name() + "_cpu_ms_per_msg_without_jit", String.format("%.3f", njA));
         m.put(b.get(0).name() + "_cpu_ms_per_msg_without_jit", String.format("%.3f", njB));
         m.put("cpu_ms_per_msg_added_without_jit", String.format("%.3f", njB - njA));
+        // Round pairs differ far more than run to run noise would suggest (the shared VM, James's
+        // memory mailbox): the standard error says how far apart two results must be to mean anything.
+        List<Double> addedPerPair = new ArrayList<>();
+        for (int i = 0; i < Math.min(a.size(), b.size()); i++) {
+            addedPerPair.add(b.get(i).cpuMsPerMessageWithoutJit() - a.get(i).cpuMsPerMessageWithoutJit());
+        }
+        m.put("cpu_ms_per_msg_added_without_jit_per_pair", addedPerPair.stream().map(x -> String.format("%.2f", x)).toList().toString());
+        m.put("cpu_ms_per_msg_added_without_jit_standard_error", String.format("%.3f", standardError(addedPerPair)));
+        m.put("ratio_per_round_pair_standard_error", String.format("%.3f", standardError(pairRatios)));
         for (String g : a.get(0).cpuByThread().keySet()) {
             double ga = a.stream().mapToDouble(r -> r.cpuByThread().getOrDefault(g, 0.0)).average().orElse(0);
             double gb = b.stream().mapToDouble(r -> r.cpuByThread().getOrDefault(g, 0.0)).average().orElse(0);
