@@ -349,8 +349,8 @@ public final class PipelineLoadBench {
         m.put(a.get(0).name() + "_cpu_ms_per_msg_without_jit", String.format("%.3f", njA));
         m.put(b.get(0).name() + "_cpu_ms_per_msg_without_jit", String.format("%.3f", njB));
         m.put("cpu_ms_per_msg_added_without_jit", String.format("%.3f", njB - njA));
-        // Round pairs differ far more than run to run noise would suggest (the shared VM, James's
-        // memory mailbox): the standard error says how far apart two results must be to mean anything.
+        // Round pairs differ by more than the effects being measured (the shared VM, James's memory
+        // mailbox): the standard error says how far apart two results must be to mean anything.
         List<Double> addedPerPair = new ArrayList<>();
         for (int i = 0; i < Math.min(a.size(), b.size()); i++) {
             addedPerPair.add(b.get(i).cpuMsPerMessageWithoutJit() - a.get(i).cpuMsPerMessageWithoutJit());
