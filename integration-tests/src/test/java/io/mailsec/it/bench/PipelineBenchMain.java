@@ -91,8 +91,9 @@ public final class PipelineBenchMain {
                 // them; started only after the warm-up, the first measured rounds ran 2-6x slower.
                 // So a recording runs through the warm-up and is discarded; the measured one, started
                 // with the same settings, changes nothing that is compiled.
-                jcmd(stock, "JFR.start", "name=warmup", jfrSettings);
-                jcmd(mailsec, "JFR.start", "name=warmup", jfrSettings);
+                for (JamesProcess j : List.of(stock, mailsec)) {
+                    jcmd(j, "JFR.start", "name=warmup", jfrSettings);
+                }
             }
             for (int done = 0; done < warmup; done += perRound) {
                 a.round(Math.min(perRound, warmup - done));
