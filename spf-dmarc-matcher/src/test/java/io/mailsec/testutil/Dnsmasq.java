@@ -61,6 +61,12 @@ public final class Dnsmasq implements AutoCloseable {
         return this;
     }
 
+    /** TTL of every answer (dnsmasq's default for its own records is 0, which no cache keeps). */
+    public Dnsmasq ttl(int seconds) {
+        lines.add("local-ttl=" + seconds);
+        return this;
+    }
+
     public Dnsmasq host(String name, String... addresses) {
         lines.add("host-record=" + name + "," + String.join(",", addresses));
         return this;

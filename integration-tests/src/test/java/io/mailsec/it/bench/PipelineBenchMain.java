@@ -41,6 +41,7 @@ public final class PipelineBenchMain {
         // The steady state is what a server lives in.
         int warmup = Integer.getInteger("bench.warmup", Math.max(30000, 2 * perRound));
         boolean jfr = Boolean.getBoolean("bench.jfr");
+        CpuProfiler profiler = Boolean.getBoolean("bench.profile") ? CpuProfiler.extractTo(work) : null;
         String jfrSettings = "settings=" + System.getProperty("bench.jfr.settings", "profile");
         SigningKey key = DkimKeys.generate(SigningKey.Type.RSA, 2048, "bench");
         SignSpec spec = new SignSpec(key, DOMAIN, "s1");
@@ -80,7 +81,32 @@ public final class PipelineBenchMain {
                     return "mta." + DOMAIN;
                 }
             };
-            PipelineLoadBench a = new PipelineLoadBench("stock", stock, source, LOCAL, CLIENT);
+            // Diagnostic (BENCH_STOCK_HEADER=1): stock receives its messages with an Authentication-Results
+            // field as long as the one the mailsec pipeline adds, so both mailboxes store the same header
+            // bytes and the difference left is the work of the checks alone.
+            // The default authserv-id of the checks: this host's canonical name.
+            String authservId = java.net.InetAddress.getLocalHost().getCanonicalHostName();
+            PipelineLoadBench.MessageSource stockSource = !Boolean.getBoolean("bench.stockHeader") ? source
+                    : new PipelineLoadBench.MessageSource() {
+                        @Override
+                        public String message(int i, String from, String rcpt) {
+                            return "Authentication-Results: " + authservId
+                                    + ";\r\n\tspf=pass smtp.mailfrom=bounce@" + DOMAIN + ";\r\n\tdkim=pass header.d=" + DOMAIN
+                                    + " header.s=s1;\r\n\tdmarc=pass header.from=" + DOMAIN + " policy.dmarc=reject\r\n"
+                                    + source.message(i, from, rcpt);
+                        }
+
+                        @Override
+                        public String envelopeFrom() {
+                            return source.envelopeFrom();
+                        }
+
+                        @Override
+                        public String helo() {
+                            return source.helo();
+                        }
+                    };
+            PipelineLoadBench a = new PipelineLoadBench("stock", stock, stockSource, LOCAL, CLIENT);
             PipelineLoadBench b = new PipelineLoadBench("mailsec", mailsec, source, LOCAL, CLIENT);
             // Warm-up (not counted): both JVMs get the same number of messages, alternating, so the
             // JIT has compiled the hot paths of both before anything is measured.
@@ -105,6 +131,11 @@ public final class PipelineBenchMain {
                     jcmd(j, "JFR.stop", "name=warmup");
                 }
             }
+            if (profiler != null) {
+                for (JamesProcess j : List.of(stock, mailsec)) {
+                    profiler.start(j.jamesJvm().pid());
+                }
+            }
             List<PipelineLoadBench.RoundResult> ra = new ArrayList<>();
             List<PipelineLoadBench.RoundResult> rb = new ArrayList<>();
             for (int r = 0; r < rounds; r++) {
@@ -122,6 +153,12 @@ public final class PipelineBenchMain {
                 jcmd(mailsec, "JFR.dump", "name=bench", "filename=" + work.resolve("mailsec.jfr"));
                 System.out.println("JFR recordings (measured rounds only; recording since the warm-up): " + work.resolve("stock.jfr") + " "
                         + work.resolve("mailsec.jfr"));
+            }
+            if (profiler != null) {
+                profiler.stop(stock.jamesJvm().pid(), work.resolve("stock.collapsed"));
+                profiler.stop(mailsec.jamesJvm().pid(), work.resolve("mailsec.collapsed"));
+                System.out.println("CPU profiles (measured rounds, collapsed stacks by thread): " + work.resolve("stock.collapsed")
+                        + " " + work.resolve("mailsec.collapsed") + "; compare with scripts/profile-diff.py");
             }
             StringBuilder out = new StringBuilder();
             out.append("James JVM options (both): ").append(JAVA_OPTS).append("; warm-up ").append(warmup)
@@ -151,7 +188,9 @@ public final class PipelineBenchMain {
 
     /** Both James JVMs: identical JVM options, no clamd (the virus scan is not part of either pipeline). */
     static JamesProcess james(String name, Path overlay) throws Exception {
-        return JamesProcess.builder(name).overlay(overlay).dnsServer(DNS).javaOpts(JAVA_OPTS)
+        return JamesProcess.builder(name).overlay(overlay).dnsServer(DNS).javaOpts(JAVA_OPTS
+                // inlined frames in the profile are named where they ran
+                + (Boolean.getBoolean("bench.profile") ? " -XX:+UnlockDiagnosticVMOptions -XX:+DebugNonSafepoints" : ""))
                 .env("CLAMD", "127.0.0.1:9").start();
     }
 
