@@ -18,9 +18,10 @@ import io.mailsec.it.ShippedConf;
  * Issue 7's end-to-end benchmark: James's stock pipeline against the mailsec inbound pipeline
  * (SPF, DKIM verify, DMARC, TLS facts; no virus scan), both real James 3.8.1 processes, rounds
  * alternating in the same run. Mail is DKIM-signed (RSA-2048) for an SPF- and DMARC-aligned domain
- * served by a real dnsmasq, and sent from 127.0.6.10 so the inbound checks really run.
+ * served by a real dnsmasq, and sent from 127.0.6.10 so the inbound checks really run. A third James
+ * runs the peer the issue compares with, James's own DKIMVerify and SPF mailets, in the same rounds.
  *
- * <p>Usage: {@code scripts/bench-pipeline.sh [messagesPerRound] [rounds]} (defaults 1500, 4).
+ * <p>Usage: {@code scripts/bench-pipeline.sh [messagesPerRound] [rounds]} (defaults 1500, 8).
  */
 public final class PipelineBenchMain {
     static final String DNS = "127.0.6.53";
@@ -56,8 +57,10 @@ public final class PipelineBenchMain {
                 "txt-record=_dmarc.test,\"v=DMARC1; p=none; psd=y\"",
                 "txt-record=_dmarc." + DOMAIN + ",\"v=DMARC1; p=reject\"",
                 txt("s1._domainkey." + DOMAIN, key.dnsRecord())));
-             JamesProcess stock = james("bench-stock", stockOverlay(work));
-             JamesProcess mailsec = james("bench-mailsec", mailsecOverlay(work))) {
+             JamesProcess stock = james("bench-stock", stockOverlay(work), "");
+             JamesProcess mailsec = james("bench-mailsec", mailsecOverlay(work), "");
+             // jDKIM's key lookup and jSPF use dnsjava's default resolver, which takes dns.server
+             JamesProcess builtin = james("bench-builtin", builtinOverlay(work), " -Ddns.server=" + DNS)) {
 
             PipelineLoadBench.MessageSource source = new PipelineLoadBench.MessageSource() {
                 @Override
@@ -108,6 +111,8 @@ public final class PipelineBenchMain {
                     };
             PipelineLoadBench a = new PipelineLoadBench("stock", stock, stockSource, LOCAL, CLIENT);
             PipelineLoadBench b = new PipelineLoadBench("mailsec", mailsec, source, LOCAL, CLIENT);
+            PipelineLoadBench c = new PipelineLoadBench("builtin", builtin, source, LOCAL, CLIENT);
+            List<PipelineLoadBench> all = List.of(a, b, c);
             // Warm-up (not counted): both JVMs get the same number of messages, alternating, so the
             // JIT has compiled the hot paths of both before anything is measured.
             // Rounds of perRound messages: each starts with empty INBOXes, as the measured ones do
@@ -117,46 +122,48 @@ public final class PipelineBenchMain {
                 // them; started only after the warm-up, the first measured rounds ran 2-6x slower.
                 // So a recording runs through the warm-up and is discarded; the measured one, started
                 // with the same settings, changes nothing that is compiled.
-                for (JamesProcess j : List.of(stock, mailsec)) {
+                for (JamesProcess j : List.of(stock, mailsec, builtin)) {
                     jcmd(j, "JFR.start", "name=warmup", jfrSettings);
                 }
             }
             for (int done = 0; done < warmup; done += perRound) {
-                a.round(Math.min(perRound, warmup - done));
-                b.round(Math.min(perRound, warmup - done));
+                for (PipelineLoadBench p : all) {
+                    p.round(Math.min(perRound, warmup - done));
+                }
             }
             if (jfr) {
-                for (JamesProcess j : List.of(stock, mailsec)) {
+                for (JamesProcess j : List.of(stock, mailsec, builtin)) {
                     jcmd(j, "JFR.start", "name=bench", jfrSettings);
                     jcmd(j, "JFR.stop", "name=warmup");
                 }
             }
             if (profiler != null) {
-                for (JamesProcess j : List.of(stock, mailsec)) {
+                for (JamesProcess j : List.of(stock, mailsec, builtin)) {
                     profiler.start(j.jamesJvm().pid());
                 }
             }
             List<PipelineLoadBench.RoundResult> ra = new ArrayList<>();
             List<PipelineLoadBench.RoundResult> rb = new ArrayList<>();
+            List<PipelineLoadBench.RoundResult> rc = new ArrayList<>();
+            List<List<PipelineLoadBench.RoundResult>> results = List.of(ra, rb, rc);
             for (int r = 0; r < rounds; r++) {
-                // alternate which one goes first, so neither always follows the other's drain
-                if (r % 2 == 0) {
-                    ra.add(a.round(perRound));
-                    rb.add(b.round(perRound));
-                } else {
-                    rb.add(b.round(perRound));
-                    ra.add(a.round(perRound));
+                // rotate which one goes first, so none always follows the same one's drain
+                for (int k = 0; k < all.size(); k++) {
+                    int i = (r + k) % all.size();
+                    results.get(i).add(all.get(i).round(perRound));
                 }
             }
             if (jfr) {
                 jcmd(stock, "JFR.dump", "name=bench", "filename=" + work.resolve("stock.jfr"));
                 jcmd(mailsec, "JFR.dump", "name=bench", "filename=" + work.resolve("mailsec.jfr"));
+                jcmd(builtin, "JFR.dump", "name=bench", "filename=" + work.resolve("builtin.jfr"));
                 System.out.println("JFR recordings (measured rounds only; recording since the warm-up): " + work.resolve("stock.jfr") + " "
                         + work.resolve("mailsec.jfr"));
             }
             if (profiler != null) {
                 profiler.stop(stock.jamesJvm().pid(), work.resolve("stock.collapsed"));
                 profiler.stop(mailsec.jamesJvm().pid(), work.resolve("mailsec.collapsed"));
+                profiler.stop(builtin.jamesJvm().pid(), work.resolve("builtin.collapsed"));
                 System.out.println("CPU profiles (measured rounds, collapsed stacks by thread): " + work.resolve("stock.collapsed")
                         + " " + work.resolve("mailsec.collapsed") + "; compare with scripts/profile-diff.py");
             }
@@ -166,13 +173,18 @@ public final class PipelineBenchMain {
             out.append(String.format("%-8s %6s %8s %9s %8s %8s %10s %12s %10s%n", "pipeline", "msgs", "seconds", "msgs/s",
                     "p50 ms", "p99 ms", "cpu ms/msg", "(w/o JIT)", "peak RSS"));
             for (int r = 0; r < rounds; r++) {
-                for (PipelineLoadBench.RoundResult x : List.of(ra.get(r), rb.get(r))) {
+                for (PipelineLoadBench.RoundResult x : List.of(ra.get(r), rb.get(r), rc.get(r))) {
                     out.append(String.format("%-8s %6d %8.1f %9.1f %8.2f %8.2f %10.3f %12.3f %8d MB%n", x.name(), x.messages(),
                             x.seconds(), x.msgsPerSecond(), x.p50Ms(), x.p99Ms(), x.cpuMsPerMessage(),
                             x.cpuMsPerMessageWithoutJit(), x.peakRssKb() / 1024));
                 }
             }
             PipelineLoadBench.summary(ra, rb).forEach((k, v) -> out.append(k).append(" = ").append(v).append('\n'));
+            out.append("\n--- peer: James's own DKIMVerify + SPF mailets (builtin) against stock, same run ---\n");
+            PipelineLoadBench.summary(ra, rc).forEach((k, v) -> out.append("builtin: ").append(k).append(" = ").append(v).append('\n'));
+            double sumB = rb.stream().mapToDouble(PipelineLoadBench.RoundResult::msgsPerSecond).sum();
+            double sumC = rc.stream().mapToDouble(PipelineLoadBench.RoundResult::msgsPerSecond).sum();
+            out.append(String.format("ratio_mailsec_to_builtin_msgs_per_s = %.3f%n", sumB / sumC));
             System.out.print(out);
             PipelineLoadBench.writeReport(work.resolve("pipeline.txt"), out.toString());
             // Proof that the mailsec pipeline really evaluated the mail (the Authentication-Results
@@ -187,8 +199,8 @@ public final class PipelineBenchMain {
     static final String JAVA_OPTS = "-Xms512m -Xmx1g -XX:+UseParallelGC";
 
     /** Both James JVMs: identical JVM options, no clamd (the virus scan is not part of either pipeline). */
-    static JamesProcess james(String name, Path overlay) throws Exception {
-        return JamesProcess.builder(name).overlay(overlay).dnsServer(DNS).javaOpts(JAVA_OPTS
+    static JamesProcess james(String name, Path overlay, String extraOpts) throws Exception {
+        return JamesProcess.builder(name).overlay(overlay).dnsServer(DNS).javaOpts(JAVA_OPTS + extraOpts
                 // inlined frames in the profile are named where they ran
                 + (Boolean.getBoolean("bench.profile") ? " -XX:+UnlockDiagnosticVMOptions -XX:+DebugNonSafepoints" : ""))
                 .env("CLAMD", "127.0.0.1:9").start();
@@ -214,6 +226,28 @@ public final class PipelineBenchMain {
 
     /** James's stock inbound pipeline: no mailsec stage, no mailsec SMTP hook on the MX. */
     static Path stockOverlay(Path work) throws Exception {
+        return withoutMailsec(work, "stock", "");
+    }
+
+    /**
+     * The peer the issue names: stock plus James 3.8.1's own DKIM verification (jDKIM's DKIMVerify,
+     * bound by the memory app's DKIMMailetModule) and SPF mailet (jSPF; Received-SPF header as James
+     * documents it). Each is followed by a routing step, as the DMARC routing follows the mailsec
+     * checks, that sends every mail not passing away from the mailboxes: a round completes only if
+     * every message really verified.
+     */
+    static Path builtinOverlay(Path work) throws Exception {
+        return withoutMailsec(work, "builtin", "<mailet match=\"All\" class=\"org.apache.james.jdkim.mailets.DKIMVerify\"/>\n"
+                + "            <mailet match=\"HasMailAttributeWithValueRegex=jDKIM.AUTHRESULT, (?!pass).*\" class=\"ToProcessor\">\n"
+                + "                <processor>dmarc-reject</processor>\n            </mailet>\n"
+                + "            <mailet match=\"All\" class=\"SPF\">\n                <addHeader>true</addHeader>\n"
+                + "                <ignoreLocalIps>false</ignoreLocalIps>\n            </mailet>\n"
+                + "            <mailet match=\"HasMailAttributeWithValueRegex=org.apache.james.transport.mailets.spf.result, (?!pass$).*\""
+                + " class=\"ToProcessor\">\n                <processor>dmarc-reject</processor>\n            </mailet>");
+    }
+
+    /** The shipped configuration with the mailsec checks replaced by {@code checks} and no mailsec hook. */
+    static Path withoutMailsec(Path work, String name, String checks) throws Exception {
         String shipped = Files.readString(JamesProcess.root().resolve("james-conf/conf/mailetcontainer.xml"));
         String checksStart = "<mailet match=\"All\" class=\"io.mailsec.dmarc.MailAuthCheck\">";
         String checksEnd = "<processor>dmarc-reject</processor>\n            </mailet>";
@@ -221,9 +255,9 @@ public final class PipelineBenchMain {
             throw new IllegalStateException("james-conf/conf/mailetcontainer.xml no longer has the inbound checks this bench removes for stock");
         }
         String inboundChecks = shipped.substring(shipped.indexOf(checksStart), shipped.indexOf(checksEnd) + checksEnd.length());
-        return ShippedConf.in(Files.createTempDirectory(work, "stock"))
+        return ShippedConf.in(Files.createTempDirectory(work, name))
                 .edit("mailetcontainer.xml", "<mailet match=\"All\" class=\"io.mailsec.core.james.MailsecStamp\"/>", "")
-                .edit("mailetcontainer.xml", inboundChecks, "")
+                .edit("mailetcontainer.xml", inboundChecks, checks)
                 .edit("mailetcontainer.xml", VIRUS_SCAN, "")
                 .edit("smtpserver.xml", "<handler class=\"io.mailsec.tls.james.TlsReceivedHook\"/>", "")
                 .edit("smtpserver.xml", "<handler class=\"io.mailsec.core.james.smtp.TlsRequiredForAuthHook\"/>", "")
