@@ -42,6 +42,7 @@ public final class PipelineBenchMain {
         // The steady state is what a server lives in.
         int warmup = Integer.getInteger("bench.warmup", Math.max(30000, 2 * perRound));
         boolean jfr = Boolean.getBoolean("bench.jfr");
+        boolean peer = !"false".equals(System.getProperty("bench.peer"));
         CpuProfiler profiler = Boolean.getBoolean("bench.profile") ? CpuProfiler.extractTo(work) : null;
         String jfrSettings = "settings=" + System.getProperty("bench.jfr.settings", "profile");
         SigningKey key = DkimKeys.generate(SigningKey.Type.RSA, 2048, "bench");
@@ -60,7 +61,7 @@ public final class PipelineBenchMain {
              JamesProcess stock = james("bench-stock", stockOverlay(work), "");
              JamesProcess mailsec = james("bench-mailsec", mailsecOverlay(work), "");
              // jDKIM's key lookup and jSPF use dnsjava's default resolver, which takes dns.server
-             JamesProcess builtin = james("bench-builtin", builtinOverlay(work), " -Ddns.server=" + DNS)) {
+             JamesProcess builtin = peer ? james("bench-builtin", builtinOverlay(work), " -Ddns.server=" + DNS) : null) {
 
             PipelineLoadBench.MessageSource source = new PipelineLoadBench.MessageSource() {
                 @Override
@@ -111,8 +112,9 @@ public final class PipelineBenchMain {
                     };
             PipelineLoadBench a = new PipelineLoadBench("stock", stock, stockSource, LOCAL, CLIENT);
             PipelineLoadBench b = new PipelineLoadBench("mailsec", mailsec, source, LOCAL, CLIENT);
-            PipelineLoadBench c = new PipelineLoadBench("builtin", builtin, source, LOCAL, CLIENT);
-            List<PipelineLoadBench> all = List.of(a, b, c);
+            List<PipelineLoadBench> all = peer ? List.of(a, b, new PipelineLoadBench("builtin", builtin, source, LOCAL, CLIENT))
+                    : List.of(a, b);
+            List<JamesProcess> jvms = all.stream().map(PipelineLoadBench::james).toList();
             // Warm-up (not counted): both JVMs get the same number of messages, alternating, so the
             // JIT has compiled the hot paths of both before anything is measured.
             // Rounds of perRound messages: each starts with empty INBOXes, as the measured ones do
@@ -122,7 +124,7 @@ public final class PipelineBenchMain {
                 // them; started only after the warm-up, the first measured rounds ran 2-6x slower.
                 // So a recording runs through the warm-up and is discarded; the measured one, started
                 // with the same settings, changes nothing that is compiled.
-                for (JamesProcess j : List.of(stock, mailsec, builtin)) {
+                for (JamesProcess j : jvms) {
                     jcmd(j, "JFR.start", "name=warmup", jfrSettings);
                 }
             }
@@ -132,13 +134,13 @@ public final class PipelineBenchMain {
                 }
             }
             if (jfr) {
-                for (JamesProcess j : List.of(stock, mailsec, builtin)) {
+                for (JamesProcess j : jvms) {
                     jcmd(j, "JFR.start", "name=bench", jfrSettings);
                     jcmd(j, "JFR.stop", "name=warmup");
                 }
             }
             if (profiler != null) {
-                for (JamesProcess j : List.of(stock, mailsec, builtin)) {
+                for (JamesProcess j : jvms) {
                     profiler.start(j.jamesJvm().pid());
                 }
             }
@@ -146,6 +148,8 @@ public final class PipelineBenchMain {
             List<PipelineLoadBench.RoundResult> rb = new ArrayList<>();
             List<PipelineLoadBench.RoundResult> rc = new ArrayList<>();
             List<List<PipelineLoadBench.RoundResult>> results = List.of(ra, rb, rc);
+            // Two pipelines: the order flips every round (S M | M S | ...), so each James also runs
+            // twice in a row; three: it rotates, and no James follows itself.
             for (int r = 0; r < rounds; r++) {
                 // rotate which one goes first, so none always follows the same one's drain
                 for (int k = 0; k < all.size(); k++) {
@@ -156,35 +160,42 @@ public final class PipelineBenchMain {
             if (jfr) {
                 jcmd(stock, "JFR.dump", "name=bench", "filename=" + work.resolve("stock.jfr"));
                 jcmd(mailsec, "JFR.dump", "name=bench", "filename=" + work.resolve("mailsec.jfr"));
-                jcmd(builtin, "JFR.dump", "name=bench", "filename=" + work.resolve("builtin.jfr"));
+                if (peer) {
+                    jcmd(builtin, "JFR.dump", "name=bench", "filename=" + work.resolve("builtin.jfr"));
+                }
                 System.out.println("JFR recordings (measured rounds only; recording since the warm-up): " + work.resolve("stock.jfr") + " "
                         + work.resolve("mailsec.jfr"));
             }
             if (profiler != null) {
                 profiler.stop(stock.jamesJvm().pid(), work.resolve("stock.collapsed"));
                 profiler.stop(mailsec.jamesJvm().pid(), work.resolve("mailsec.collapsed"));
-                profiler.stop(builtin.jamesJvm().pid(), work.resolve("builtin.collapsed"));
+                if (peer) {
+                    profiler.stop(builtin.jamesJvm().pid(), work.resolve("builtin.collapsed"));
+                }
                 System.out.println("CPU profiles (measured rounds, collapsed stacks by thread): " + work.resolve("stock.collapsed")
                         + " " + work.resolve("mailsec.collapsed") + "; compare with scripts/profile-diff.py");
             }
             StringBuilder out = new StringBuilder();
-            out.append("James JVM options (both): ").append(JAVA_OPTS).append("; warm-up ").append(warmup)
+            out.append("James JVM options (all): ").append(JAVA_OPTS).append("; warm-up ").append(warmup)
                     .append(" messages each; ").append(rounds).append(" alternating rounds of ").append(perRound).append('\n');
             out.append(String.format("%-8s %6s %8s %9s %8s %8s %10s %12s %10s%n", "pipeline", "msgs", "seconds", "msgs/s",
                     "p50 ms", "p99 ms", "cpu ms/msg", "(w/o JIT)", "peak RSS"));
             for (int r = 0; r < rounds; r++) {
-                for (PipelineLoadBench.RoundResult x : List.of(ra.get(r), rb.get(r), rc.get(r))) {
+                for (List<PipelineLoadBench.RoundResult> rs : results.subList(0, all.size())) {
+                    PipelineLoadBench.RoundResult x = rs.get(r);
                     out.append(String.format("%-8s %6d %8.1f %9.1f %8.2f %8.2f %10.3f %12.3f %8d MB%n", x.name(), x.messages(),
                             x.seconds(), x.msgsPerSecond(), x.p50Ms(), x.p99Ms(), x.cpuMsPerMessage(),
                             x.cpuMsPerMessageWithoutJit(), x.peakRssKb() / 1024));
                 }
             }
             PipelineLoadBench.summary(ra, rb).forEach((k, v) -> out.append(k).append(" = ").append(v).append('\n'));
-            out.append("\n--- peer: James's own DKIMVerify + SPF mailets (builtin) against stock, same run ---\n");
-            PipelineLoadBench.summary(ra, rc).forEach((k, v) -> out.append("builtin: ").append(k).append(" = ").append(v).append('\n'));
-            double sumB = rb.stream().mapToDouble(PipelineLoadBench.RoundResult::msgsPerSecond).sum();
-            double sumC = rc.stream().mapToDouble(PipelineLoadBench.RoundResult::msgsPerSecond).sum();
-            out.append(String.format("ratio_mailsec_to_builtin_msgs_per_s = %.3f%n", sumB / sumC));
+            if (peer) {
+                out.append("\n--- peer: James's own DKIMVerify + SPF mailets (builtin) against stock, same run ---\n");
+                PipelineLoadBench.summary(ra, rc).forEach((k, v) -> out.append("builtin: ").append(k).append(" = ").append(v).append('\n'));
+                double sumB = rb.stream().mapToDouble(PipelineLoadBench.RoundResult::msgsPerSecond).sum();
+                double sumC = rc.stream().mapToDouble(PipelineLoadBench.RoundResult::msgsPerSecond).sum();
+                out.append(String.format("ratio_mailsec_to_builtin_msgs_per_s = %.3f%n", sumB / sumC));
+            }
             System.out.print(out);
             PipelineLoadBench.writeReport(work.resolve("pipeline.txt"), out.toString());
             // Proof that the mailsec pipeline really evaluated the mail (the Authentication-Results
@@ -198,7 +209,10 @@ public final class PipelineBenchMain {
 
     static final String JAVA_OPTS = "-Xms512m -Xmx1g -XX:+UseParallelGC";
 
-    /** Both James JVMs: identical JVM options, no clamd (the virus scan is not part of either pipeline). */
+    /**
+     * Every James JVM: identical JVM options (the peer adds only a system property), no clamd (the
+     * virus scan is in no pipeline).
+     */
     static JamesProcess james(String name, Path overlay, String extraOpts) throws Exception {
         return JamesProcess.builder(name).overlay(overlay).dnsServer(DNS).javaOpts(JAVA_OPTS + extraOpts
                 // inlined frames in the profile are named where they ran
