@@ -16,8 +16,8 @@ import io.mailsec.it.ShippedConf;
 
 /**
  * Issue 7's end-to-end benchmark: James's stock pipeline against the mailsec inbound pipeline
- * (SPF, DKIM verify, DMARC, TLS facts; no virus scan), both real James 3.8.1 processes, rounds
- * alternating in the same run. Mail is DKIM-signed (RSA-2048) for an SPF- and DMARC-aligned domain
+ * (SPF, DKIM verify, DMARC, TLS facts; no virus scan), both real James 3.8.1 processes, taking
+ * turns in the same run. Mail is DKIM-signed (RSA-2048) for an SPF- and DMARC-aligned domain
  * served by a real dnsmasq, and sent from 127.0.6.10 so the inbound checks really run. A third James
  * runs the peer the issue compares with, James's own DKIMVerify and SPF mailets, in the same rounds.
  *
@@ -85,38 +85,16 @@ public final class PipelineBenchMain {
                     return "mta." + DOMAIN;
                 }
             };
-            // Diagnostic (BENCH_STOCK_HEADER=1): stock receives its messages with an Authentication-Results
-            // field as long as the one the mailsec pipeline adds, so both mailboxes store the same header
-            // bytes and the difference left is the work of the checks alone.
-            // The default authserv-id of the checks: this host's canonical name.
-            String authservId = java.net.InetAddress.getLocalHost().getCanonicalHostName();
-            PipelineLoadBench.MessageSource stockSource = !Boolean.getBoolean("bench.stockHeader") ? source
-                    : new PipelineLoadBench.MessageSource() {
-                        @Override
-                        public String message(int i, String from, String rcpt) {
-                            return "Authentication-Results: " + authservId
-                                    + ";\r\n\tspf=pass smtp.mailfrom=bounce@" + DOMAIN + ";\r\n\tdkim=pass header.d=" + DOMAIN
-                                    + " header.s=s1;\r\n\tdmarc=pass header.from=" + DOMAIN + " policy.dmarc=reject\r\n"
-                                    + source.message(i, from, rcpt);
-                        }
-
-                        @Override
-                        public String envelopeFrom() {
-                            return source.envelopeFrom();
-                        }
-
-                        @Override
-                        public String helo() {
-                            return source.helo();
-                        }
-                    };
+            // Diagnostic (BENCH_STOCK_HEADER=1): both mailboxes store the same header bytes.
+            PipelineLoadBench.MessageSource stockSource = Boolean.getBoolean("bench.stockHeader")
+                    ? withAuthResultsHeader(source, java.net.InetAddress.getLocalHost().getCanonicalHostName()) : source;
             PipelineLoadBench a = new PipelineLoadBench("stock", stock, stockSource, LOCAL, CLIENT);
             PipelineLoadBench b = new PipelineLoadBench("mailsec", mailsec, source, LOCAL, CLIENT);
             List<PipelineLoadBench> all = peer ? List.of(a, b, new PipelineLoadBench("builtin", builtin, source, LOCAL, CLIENT))
                     : List.of(a, b);
             List<JamesProcess> jvms = all.stream().map(PipelineLoadBench::james).toList();
-            // Warm-up (not counted): both JVMs get the same number of messages, alternating, so the
-            // JIT has compiled the hot paths of both before anything is measured.
+            // Warm-up (not counted): every JVM gets the same number of messages, in turns, so the
+            // JIT has compiled the hot paths of all before anything is measured.
             // Rounds of perRound messages: each starts with empty INBOXes, as the measured ones do
             // (James's memory mailbox re-reads every stored message on each delivery).
             if (jfr) {
@@ -163,8 +141,7 @@ public final class PipelineBenchMain {
                 if (peer) {
                     jcmd(builtin, "JFR.dump", "name=bench", "filename=" + work.resolve("builtin.jfr"));
                 }
-                System.out.println("JFR recordings (measured rounds only; recording since the warm-up): " + work.resolve("stock.jfr") + " "
-                        + work.resolve("mailsec.jfr"));
+                System.out.println("JFR recordings (measured rounds only; recording since the warm-up): " + work.resolve("*.jfr"));
             }
             if (profiler != null) {
                 profiler.stop(stock.jamesJvm().pid(), work.resolve("stock.collapsed"));
@@ -172,8 +149,8 @@ public final class PipelineBenchMain {
                 if (peer) {
                     profiler.stop(builtin.jamesJvm().pid(), work.resolve("builtin.collapsed"));
                 }
-                System.out.println("CPU profiles (measured rounds, collapsed stacks by thread): " + work.resolve("stock.collapsed")
-                        + " " + work.resolve("mailsec.collapsed") + "; compare with scripts/profile-diff.py");
+                System.out.println("CPU profiles (measured rounds, collapsed stacks by thread): " + work.resolve("*.collapsed")
+                        + "; compare two with scripts/profile-diff.py");
             }
             StringBuilder out = new StringBuilder();
             out.append("James JVM options (all): ").append(JAVA_OPTS).append("; warm-up ").append(warmup)
@@ -208,6 +185,32 @@ public final class PipelineBenchMain {
     }
 
     static final String JAVA_OPTS = "-Xms512m -Xmx1g -XX:+UseParallelGC";
+
+    /**
+     * {@code source}'s messages with an Authentication-Results field as long as the one the mailsec
+     * pipeline adds (same authserv-id, its default: the host's canonical name), so that stock stores
+     * the same header bytes and the difference left is the work of the checks alone.
+     */
+    static PipelineLoadBench.MessageSource withAuthResultsHeader(PipelineLoadBench.MessageSource source, String authservId) {
+        return new PipelineLoadBench.MessageSource() {
+            @Override
+            public String message(int i, String from, String rcpt) {
+                return "Authentication-Results: " + authservId + ";\r\n\tspf=pass smtp.mailfrom=" + source.envelopeFrom()
+                        + ";\r\n\tdkim=pass header.d=" + DOMAIN + " header.s=s1;\r\n\tdmarc=pass header.from=" + DOMAIN
+                        + " policy.dmarc=reject\r\n" + source.message(i, from, rcpt);
+            }
+
+            @Override
+            public String envelopeFrom() {
+                return source.envelopeFrom();
+            }
+
+            @Override
+            public String helo() {
+                return source.helo();
+            }
+        };
+    }
 
     /**
      * Every James JVM: identical JVM options (the peer adds only a system property), no clamd (the
