@@ -4,9 +4,11 @@ e.g. the load run's stock.collapsed and mailsec.collapsed. Samples are 1 ms of C
 group and per frame the difference is CPU time; divide by the messages in the measured rounds for
 ms per message.
 
-usage: scripts/profile-diff.py STOCK MAILSEC [messages] [group] [top]
+usage: scripts/profile-diff.py BASE OTHER [messages] [group] [top]
+   e.g. scripts/profile-diff.py integration-tests/target/bench/{stock,mailsec}.collapsed 12000 spooler
 """
 import collections
+import os
 import re
 import sys
 
@@ -39,12 +41,13 @@ def main():
     only = sys.argv[4] if len(sys.argv) > 4 else None
     top = int(sys.argv[5]) if len(sys.argv) > 5 else 40
     unit = "ms/msg" if msgs != 1.0 else "samples"
+    na, nb = (os.path.basename(p).split(".")[0] for p in sys.argv[1:3])
     ga, gb = collections.Counter(), collections.Counter()
     for g, _, n in a:
         ga[g] += n
     for g, _, n in b:
         gb[g] += n
-    print("%-10s %10s %10s %10s  (%s)" % ("group", "stock", "mailsec", "added", unit))
+    print("%-10s %10s %10s %10s  (%s)" % ("group", na, nb, "added", unit))
     for g in sorted(set(ga) | set(gb), key=lambda g: -(gb[g] - ga[g])):
         print("%-10s %10.3f %10.3f %+10.3f" % (g, ga[g] / msgs, gb[g] / msgs, (gb[g] - ga[g]) / msgs))
     ia, ib = collections.Counter(), collections.Counter()
@@ -55,7 +58,7 @@ def main():
             for fr in set(frames):
                 inc[fr] += n
     diff = sorted(set(ia) | set(ib), key=lambda f: -(ib[f] - ia[f]))
-    print("\nframes with the largest added inclusive CPU%s (%s): stock, mailsec, added" % (" in " + only if only else "", unit))
+    print("\nframes with the largest added inclusive CPU%s (%s): %s, %s, added" % (" in " + only if only else "", unit, na, nb))
     for fr in diff[:top]:
         print("%9.3f %9.3f %+9.3f  %s" % (ia[fr] / msgs, ib[fr] / msgs, (ib[fr] - ia[fr]) / msgs, fr))
 
