@@ -175,6 +175,9 @@ done
 curl -sf -X PUT "$WA/domains/$DEMO_DOMAIN" >/dev/null || die "WebAdmin: could not create domain $DEMO_DOMAIN"
 curl -sf -X PUT "$WA/users/$DEMO_USER" -H 'Content-Type: application/json' \
   -d "{\"password\":\"$DEMO_PASSWORD\"}" >/dev/null || die "WebAdmin: could not create user $DEMO_USER"
+# The INBOX now: James creates it on first use, and two first uses at once (the first delivery and a
+# POP3 login) race, one of them failing with MailboxExistsException.
+curl -sf -X PUT "$WA/users/$DEMO_USER/mailboxes/INBOX" >/dev/null || die "WebAdmin: could not create the INBOX of $DEMO_USER"
 
 echo "READY smtp=$BIND:$SMTP_PORT submission=$BIND:$SUBMISSION_PORT smtps=$BIND:$SMTPS_PORT" \
   "imap=$BIND:$IMAP_PORT imaps=$BIND:$IMAPS_PORT pop3s=$BIND:$POP3S_PORT webadmin=$BIND:$WEBADMIN_PORT" \

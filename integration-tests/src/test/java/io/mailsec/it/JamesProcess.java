@@ -238,7 +238,10 @@ public final class JamesProcess implements AutoCloseable {
         }
     }
 
-    /** Creates a domain and a user with a password through WebAdmin. */
+    /**
+     * Creates a domain and a user with a password through WebAdmin, and the user's INBOX: created on
+     * first use instead, a delivery and a POP3 login racing to create it fail one of them.
+     */
     public void addUser(String address, String password) {
         String domain = address.substring(address.indexOf('@') + 1);
         HttpResult d = webadmin("PUT", "/domains/" + domain, null);
@@ -248,6 +251,10 @@ public final class JamesProcess implements AutoCloseable {
         HttpResult u = webadmin("PUT", "/users/" + address, "{\"password\":\"" + password + "\"}");
         if (u.status() >= 300) {
             throw new IllegalStateException("PUT /users/" + address + ": " + u);
+        }
+        HttpResult inbox = webadmin("PUT", "/users/" + address + "/mailboxes/INBOX", null);
+        if (inbox.status() >= 300) {
+            throw new IllegalStateException("PUT /users/" + address + "/mailboxes/INBOX: " + inbox);
         }
     }
 
