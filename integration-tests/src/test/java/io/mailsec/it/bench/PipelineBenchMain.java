@@ -122,10 +122,8 @@ public final class PipelineBenchMain {
                     profiler.start(j.jamesJvm().pid());
                 }
             }
-            List<PipelineLoadBench.RoundResult> ra = new ArrayList<>();
-            List<PipelineLoadBench.RoundResult> rb = new ArrayList<>();
-            List<PipelineLoadBench.RoundResult> rc = new ArrayList<>();
-            List<List<PipelineLoadBench.RoundResult>> results = List.of(ra, rb, rc);
+            List<List<PipelineLoadBench.RoundResult>> results = new ArrayList<>();
+            all.forEach(p -> results.add(new ArrayList<>()));
             // Two pipelines: the order flips every round (S M | M S | ...), so each James also runs
             // twice in a row; three: it rotates, and no James follows itself.
             for (int r = 0; r < rounds; r++) {
@@ -136,18 +134,14 @@ public final class PipelineBenchMain {
                 }
             }
             if (jfr) {
-                jcmd(stock, "JFR.dump", "name=bench", "filename=" + work.resolve("stock.jfr"));
-                jcmd(mailsec, "JFR.dump", "name=bench", "filename=" + work.resolve("mailsec.jfr"));
-                if (peer) {
-                    jcmd(builtin, "JFR.dump", "name=bench", "filename=" + work.resolve("builtin.jfr"));
+                for (PipelineLoadBench p : all) {
+                    jcmd(p.james(), "JFR.dump", "name=bench", "filename=" + work.resolve(p.name() + ".jfr"));
                 }
                 System.out.println("JFR recordings (measured rounds only; recording since the warm-up): " + work.resolve("*.jfr"));
             }
             if (profiler != null) {
-                profiler.stop(stock.jamesJvm().pid(), work.resolve("stock.collapsed"));
-                profiler.stop(mailsec.jamesJvm().pid(), work.resolve("mailsec.collapsed"));
-                if (peer) {
-                    profiler.stop(builtin.jamesJvm().pid(), work.resolve("builtin.collapsed"));
+                for (PipelineLoadBench p : all) {
+                    profiler.stop(p.james().jamesJvm().pid(), work.resolve(p.name() + ".collapsed"));
                 }
                 System.out.println("CPU profiles (measured rounds, collapsed stacks by thread): " + work.resolve("*.collapsed")
                         + "; compare two with scripts/profile-diff.py");
@@ -158,15 +152,18 @@ public final class PipelineBenchMain {
             out.append(String.format("%-8s %6s %8s %9s %8s %8s %10s %12s %10s%n", "pipeline", "msgs", "seconds", "msgs/s",
                     "p50 ms", "p99 ms", "cpu ms/msg", "(w/o JIT)", "peak RSS"));
             for (int r = 0; r < rounds; r++) {
-                for (List<PipelineLoadBench.RoundResult> rs : results.subList(0, all.size())) {
+                for (List<PipelineLoadBench.RoundResult> rs : results) {
                     PipelineLoadBench.RoundResult x = rs.get(r);
                     out.append(String.format("%-8s %6d %8.1f %9.1f %8.2f %8.2f %10.3f %12.3f %8d MB%n", x.name(), x.messages(),
                             x.seconds(), x.msgsPerSecond(), x.p50Ms(), x.p99Ms(), x.cpuMsPerMessage(),
                             x.cpuMsPerMessageWithoutJit(), x.peakRssKb() / 1024));
                 }
             }
+            List<PipelineLoadBench.RoundResult> ra = results.get(0);
+            List<PipelineLoadBench.RoundResult> rb = results.get(1);
             PipelineLoadBench.summary(ra, rb).forEach((k, v) -> out.append(k).append(" = ").append(v).append('\n'));
             if (peer) {
+                List<PipelineLoadBench.RoundResult> rc = results.get(2);
                 out.append("\n--- peer: James's own DKIMVerify + SPF mailets (builtin) against stock, same run ---\n");
                 PipelineLoadBench.summary(ra, rc).forEach((k, v) -> out.append("builtin: ").append(k).append(" = ").append(v).append('\n'));
                 double sumB = rb.stream().mapToDouble(PipelineLoadBench.RoundResult::msgsPerSecond).sum();
