@@ -8,6 +8,9 @@
 #              (integration-tests/target/bench/{stock,mailsec,builtin}.jfr); BENCH_JFR_SETTINGS [profile]
 #              the JFR settings (default has less overhead, profile samples Java code twice as often);
 #              BENCH_PEER=0 leaves the peer out (two James, order flipped every round);
+#              BENCH_PEER=nochecks (diagnostic) runs instead of the peer the mailsec configuration with
+#              MailAuthCheck replaced by MailsecStamp (same hooks, steps and modified message, none of
+#              the checks' work): mailsec minus nochecks is what the checks cost inside James;
 #              BENCH_PROFILE=1 loads async-profiler into every James JVM for the measured rounds (CPU
 #              samples of all threads; integration-tests/target/bench/{stock,mailsec,builtin}.collapsed,
 #              compared by scripts/profile-diff.py);
@@ -17,4 +20,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 mvn -B -q package -DskipTests dependency:build-classpath -Dmdep.outputFile=target/bench.cp -Dmdep.includeScope=test >&2
 CP="integration-tests/target/test-classes:$(cat integration-tests/target/bench.cp)"
-exec java -cp "$CP" -Dbench.jfr="${BENCH_JFR:+true}" -Dbench.jfr.settings="${BENCH_JFR_SETTINGS:-profile}" -Dbench.stockHeader="${BENCH_STOCK_HEADER:+true}" -Dbench.profile="${BENCH_PROFILE:+true}" -Dbench.peer="$([ "${BENCH_PEER:-1}" = 0 ] && echo false || echo true)" ${BENCH_WARMUP:+-Dbench.warmup=$BENCH_WARMUP} -Dmailsec.root="$PWD" io.mailsec.it.bench.PipelineBenchMain "$@"
+exec java -cp "$CP" -Dbench.jfr="${BENCH_JFR:+true}" -Dbench.jfr.settings="${BENCH_JFR_SETTINGS:-profile}" -Dbench.stockHeader="${BENCH_STOCK_HEADER:+true}" -Dbench.profile="${BENCH_PROFILE:+true}" -Dbench.peer="$(case "${BENCH_PEER:-1}" in 0) echo false;; nochecks) echo nochecks;; *) echo builtin;; esac)" ${BENCH_WARMUP:+-Dbench.warmup=$BENCH_WARMUP} -Dmailsec.root="$PWD" io.mailsec.it.bench.PipelineBenchMain "$@"

@@ -23,6 +23,10 @@ def group(thread):
     return "other"
 
 
+TIER = re.compile(r"_\[([0-9a-z])\]$")
+TIERS = {"0": "interpreted", "1": "C1", "j": "C2", "i": "C2"}
+
+
 def load(path):
     stacks = []
     with open(path) as f:
@@ -31,7 +35,11 @@ def load(path):
             # lambda classes are numbered per JVM: one name for both
             frames = [re.sub(r"\$\$Lambda\$[0-9]+(/|\.)0x[0-9a-f]+", "$$Lambda", f) for f in stack.split(";")]
             thread = re.sub(r"^\[(.*?)(?: tid=\d+)?\]$", r"\1", frames[0])
-            stacks.append((group(thread), frames[1:], int(n)))
+            # profiles written with `ann` end each Java frame in how it ran; the tier of the innermost
+            # Java frame is kept, the names are compared without it
+            tiers = [m.group(1) for m in (TIER.search(f) for f in frames[1:]) if m and m.group(1) in TIERS]
+            frames = [TIER.sub("", f) for f in frames[1:]]
+            stacks.append((group(thread), frames, int(n), TIERS.get(tiers[-1]) if tiers else None))
     return stacks
 
 
@@ -43,20 +51,29 @@ def main():
     unit = "ms/msg" if msgs != 1.0 else "samples"
     na, nb = (os.path.basename(p).split(".")[0] for p in sys.argv[1:3])
     ga, gb = collections.Counter(), collections.Counter()
-    for g, _, n in a:
+    for g, _, n, _ in a:
         ga[g] += n
-    for g, _, n in b:
+    for g, _, n, _ in b:
         gb[g] += n
     print("%-10s %10s %10s %10s  (%s)" % ("group", na, nb, "added", unit))
     for g in sorted(set(ga) | set(gb), key=lambda g: -(gb[g] - ga[g])):
         print("%-10s %10.3f %10.3f %+10.3f" % (g, ga[g] / msgs, gb[g] / msgs, (gb[g] - ga[g]) / msgs))
     ia, ib = collections.Counter(), collections.Counter()
     for stacks, inc in ((a, ia), (b, ib)):
-        for g, frames, n in stacks:
+        for g, frames, n, _ in stacks:
             if only and g != only:
                 continue
             for fr in set(frames):
                 inc[fr] += n
+    tiers = [collections.Counter((g, t) for g, _, n, t in s for _ in range(n)) for s in (a, b)]
+    if any(t for (_, t) in tiers[0]) or any(t for (_, t) in tiers[1]):
+        print("\nwhere the innermost Java frame ran (share of the group's Java samples): %s | %s" % (na, nb))
+        for g in sorted(set(ga) | set(gb)):
+            row = []
+            for c in tiers:
+                java = sum(v for (gg, t), v in c.items() if gg == g and t)
+                row.append(" ".join("%s %4.1f%%" % (t, 100.0 * c[(g, t)] / java if java else 0) for t in ("interpreted", "C1", "C2")))
+            print("%-10s %s | %s" % (g, row[0], row[1]))
     diff = sorted(set(ia) | set(ib), key=lambda f: -(ib[f] - ia[f]))
     print("\nframes with the largest added inclusive CPU%s (%s): %s, %s, added" % (" in " + only if only else "", unit, na, nb))
     for fr in diff[:top]:

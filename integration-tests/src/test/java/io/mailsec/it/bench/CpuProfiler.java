@@ -36,7 +36,8 @@ final class CpuProfiler {
     }
 
     void stop(long pid, Path collapsed) throws Exception {
-        command(pid, "stop,collapsed,file=" + collapsed);
+        // ann: every Java frame says how it ran (_[0] interpreted, _[1] C1, _[j] C2, _[i] inlined)
+        command(pid, "stop,collapsed,ann,file=" + collapsed);
     }
 
     private void command(long pid, String args) throws Exception {

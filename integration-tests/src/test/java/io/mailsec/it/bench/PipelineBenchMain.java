@@ -42,7 +42,12 @@ public final class PipelineBenchMain {
         // The steady state is what a server lives in.
         int warmup = Integer.getInteger("bench.warmup", Math.max(30000, 2 * perRound));
         boolean jfr = Boolean.getBoolean("bench.jfr");
-        boolean peer = !"false".equals(System.getProperty("bench.peer"));
+        // third James: "builtin" (the peer, default), "nochecks" (diagnostic: the mailsec
+        // configuration without the checks' work), "false" (none)
+        String third = System.getProperty("bench.peer", "builtin");
+        boolean peer = !"false".equals(third);
+        boolean noChecks = "nochecks".equals(third);
+        String thirdName = noChecks ? "nochecks" : "builtin";
         CpuProfiler profiler = Boolean.getBoolean("bench.profile") ? CpuProfiler.extractTo(work) : null;
         String jfrSettings = "settings=" + System.getProperty("bench.jfr.settings", "profile");
         SigningKey key = DkimKeys.generate(SigningKey.Type.RSA, 2048, "bench");
@@ -61,7 +66,8 @@ public final class PipelineBenchMain {
              JamesProcess stock = james("bench-stock", stockOverlay(work), "");
              JamesProcess mailsec = james("bench-mailsec", mailsecOverlay(work), "");
              // jDKIM's key lookup and jSPF use dnsjava's default resolver, which takes dns.server
-             JamesProcess builtin = peer ? james("bench-builtin", builtinOverlay(work), " -Ddns.server=" + DNS) : null) {
+             JamesProcess builtin = !peer ? null : noChecks ? james("bench-nochecks", noChecksOverlay(work), "")
+                     : james("bench-builtin", builtinOverlay(work), " -Ddns.server=" + DNS)) {
 
             PipelineLoadBench.MessageSource source = new PipelineLoadBench.MessageSource() {
                 @Override
@@ -90,7 +96,7 @@ public final class PipelineBenchMain {
                     ? withAuthResultsHeader(source, java.net.InetAddress.getLocalHost().getCanonicalHostName()) : source;
             PipelineLoadBench a = new PipelineLoadBench("stock", stock, stockSource, LOCAL, CLIENT);
             PipelineLoadBench b = new PipelineLoadBench("mailsec", mailsec, source, LOCAL, CLIENT);
-            List<PipelineLoadBench> all = peer ? List.of(a, b, new PipelineLoadBench("builtin", builtin, source, LOCAL, CLIENT))
+            List<PipelineLoadBench> all = peer ? List.of(a, b, new PipelineLoadBench(thirdName, builtin, source, LOCAL, CLIENT))
                     : List.of(a, b);
             List<JamesProcess> jvms = all.stream().map(PipelineLoadBench::james).toList();
             // Warm-up (not counted): every JVM gets the same number of messages, in turns, so the
@@ -164,11 +170,15 @@ public final class PipelineBenchMain {
             PipelineLoadBench.summary(ra, rb).forEach((k, v) -> out.append(k).append(" = ").append(v).append('\n'));
             if (peer) {
                 List<PipelineLoadBench.RoundResult> rc = results.get(2);
-                out.append("\n--- peer: James's own DKIMVerify + SPF mailets (builtin) against stock, same run ---\n");
-                PipelineLoadBench.summary(ra, rc).forEach((k, v) -> out.append("builtin: ").append(k).append(" = ").append(v).append('\n'));
+                out.append(noChecks ? "\n--- diagnostic: the mailsec configuration without the checks (nochecks) against stock, same run ---\n"
+                        : "\n--- peer: James's own DKIMVerify + SPF mailets (builtin) against stock, same run ---\n");
+                PipelineLoadBench.summary(ra, rc).forEach((k, v) -> out.append(thirdName).append(": ").append(k).append(" = ").append(v).append('\n'));
                 double sumB = rb.stream().mapToDouble(PipelineLoadBench.RoundResult::msgsPerSecond).sum();
                 double sumC = rc.stream().mapToDouble(PipelineLoadBench.RoundResult::msgsPerSecond).sum();
-                out.append(String.format("ratio_mailsec_to_builtin_msgs_per_s = %.3f%n", sumB / sumC));
+                out.append(String.format("ratio_mailsec_to_%s_msgs_per_s = %.3f%n", thirdName, sumB / sumC));
+                if (noChecks) {
+                    PipelineLoadBench.summary(rc, rb).forEach((k, v) -> out.append("mailsec vs nochecks: ").append(k).append(" = ").append(v).append('\n'));
+                }
             }
             System.out.print(out);
             PipelineLoadBench.writeReport(work.resolve("pipeline.txt"), out.toString());
@@ -277,6 +287,26 @@ public final class PipelineBenchMain {
                 .edit("smtpserver.xml", "<handler class=\"io.mailsec.core.james.smtp.TlsRequiredForAuthHook\"/>", "")
                 .edit("smtpserver.xml", "<handler class=\"io.mailsec.tls.james.InboundTlsPolicyHook\">", "<!--")
                 .edit("smtpserver.xml", "<checkInterval>5s</checkInterval>\n            </handler>", "-->")
+                .dir();
+    }
+
+    /**
+     * Diagnostic (BENCH_PEER=nochecks): the mailsec pipeline with everything but the work of the
+     * checks: the same SMTP hooks, the same root steps (the DMARC routing step stays and finds
+     * nothing), the message modified in root as {@code MailAuthCheck} modifies it (here by
+     * {@code MailsecStamp}'s header). mailsec minus this is what the checks cost inside James.
+     */
+    static Path noChecksOverlay(Path work) throws Exception {
+        String shipped = Files.readString(JamesProcess.root().resolve("james-conf/conf/mailetcontainer.xml"));
+        String checksStart = "<mailet match=\"All\" class=\"io.mailsec.dmarc.MailAuthCheck\">";
+        String checksEnd = "<receivedSpf>false</receivedSpf>\n            </mailet>";
+        if (!shipped.contains(checksStart) || !shipped.contains(checksEnd)) {
+            throw new IllegalStateException("james-conf/conf/mailetcontainer.xml no longer has the MailAuthCheck step this bench replaces");
+        }
+        String check = shipped.substring(shipped.indexOf(checksStart), shipped.indexOf(checksEnd) + checksEnd.length());
+        return ShippedConf.in(Files.createTempDirectory(work, "nochecks"))
+                .edit("mailetcontainer.xml", VIRUS_SCAN, "")
+                .edit("mailetcontainer.xml", check, "<mailet match=\"All\" class=\"io.mailsec.core.james.MailsecStamp\"/>")
                 .dir();
     }
 
