@@ -5,12 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The attribute's JSON: written by a streaming generator, read back field for field. */
+/** The attribute's JSON: written by hand, read back by Jackson field for field. */
 class DkimResultsJsonTest {
     static final List<DkimResult> RESULTS = List.of(
             new DkimResult("example.com", "sel", "rsa-sha256", DkimResult.Status.PASS, "", "@example.com", false, false, "abcd1234"),
             new DkimResult("ex\"ample.org", "s\\2", "ed25519-sha256", DkimResult.Status.FAIL,
-                    "body hash did not verify \u00e9\u3042\n\ttab", null, true, true, null),
+                    "body hash did not verify \u00e9\u3042\n\ttab\u0001\r", null, true, true, null),
             new DkimResult(null, null, null, DkimResult.Status.PERMERROR, null, null, false, false, null));
 
     @Test
@@ -19,7 +19,7 @@ class DkimResultsJsonTest {
                 + "{\"domain\":\"example.com\",\"selector\":\"sel\",\"algorithm\":\"rsa-sha256\",\"result\":\"pass\","
                 + "\"reason\":\"\",\"identity\":\"@example.com\",\"bodyLengthLimited\":false,\"testing\":false},"
                 + "{\"domain\":\"ex\\\"ample.org\",\"selector\":\"s\\\\2\",\"algorithm\":\"ed25519-sha256\",\"result\":\"fail\","
-                + "\"reason\":\"body hash did not verify \u00e9\u3042\\n\\ttab\",\"identity\":null,\"bodyLengthLimited\":true,\"testing\":true},"
+                + "\"reason\":\"body hash did not verify \u00e9\u3042\\n\\ttab\\u0001\\r\",\"identity\":null,\"bodyLengthLimited\":true,\"testing\":true},"
                 + "{\"domain\":\"\",\"selector\":\"\",\"algorithm\":\"\",\"result\":\"permerror\","
                 + "\"reason\":\"\",\"identity\":null,\"bodyLengthLimited\":false,\"testing\":false}]");
         assertThat(DkimResultsJson.toJson(List.of())).isEqualTo("[]");

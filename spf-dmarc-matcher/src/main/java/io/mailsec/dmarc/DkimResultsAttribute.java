@@ -9,6 +9,8 @@ import java.util.Map;
 
 import org.apache.mailet.AttributeValue;
 
+import io.mailsec.dkim.DkimResult;
+
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -124,6 +126,22 @@ public final class DkimResultsAttribute {
                     break;
             }
         }
+        addEntry(out, d, s, r, testing);
+    }
+
+    /**
+     * The DKIM stage's results as DMARC input, exactly as {@link #parse} reads them from the
+     * attribute's JSON: for a caller that has them at hand (MailAuthCheck), without the round trip.
+     */
+    public static List<DmarcInput.Dkim> fromResults(List<DkimResult> results) {
+        List<DmarcInput.Dkim> out = new ArrayList<>(results.size());
+        for (DkimResult r : results) {
+            addEntry(out, r.domain(), r.selector(), r.result(), r.testing());
+        }
+        return out;
+    }
+
+    private static void addEntry(List<DmarcInput.Dkim> out, String d, String s, String r, boolean testing) {
         if (d.isEmpty() || r.isEmpty()) {
             return;
         }

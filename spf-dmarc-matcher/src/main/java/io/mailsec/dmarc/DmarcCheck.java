@@ -92,6 +92,14 @@ public class DmarcCheck extends GenericMailet {
 
     @Override
     public void service(Mail mail) throws MessagingException {
+        check(mail, null);
+    }
+
+    /**
+     * The check; {@code dkimResults} are the DKIM stage's results when the caller has them at hand
+     * (MailAuthCheck), null to read them from the {@value DkimResultsAttribute#NAME} attribute.
+     */
+    void check(Mail mail, List<DmarcInput.Dkim> dkimResults) throws MessagingException {
         if (skipAuthenticated && mail.getAttribute(Mail.SMTP_AUTH_USER).isPresent()) {
             set(mail, DmarcAttributes.SKIPPED, "authenticated");
             return;
@@ -110,8 +118,9 @@ public class DmarcCheck extends GenericMailet {
         }
         String spfResult = string(mail, SpfAttributes.RESULT);
         String spfDomain = string(mail, SpfAttributes.DOMAIN);
-        List<DmarcInput.Dkim> dkim = mail.getAttribute(AttributeName.of(DkimResultsAttribute.NAME))
-                .map(a -> DkimResultsAttribute.parse(a.getValue())).orElse(List.of());
+        List<DmarcInput.Dkim> dkim = dkimResults != null ? dkimResults
+                : mail.getAttribute(AttributeName.of(DkimResultsAttribute.NAME))
+                        .map(a -> DkimResultsAttribute.parse(a.getValue())).orElse(List.of());
         DmarcInput input = DmarcInput.builder(FromDomains.parse(from)).spf(spfResult, spfDomain).dkim(dkim).build();
         DmarcVerdict v = dmarc.evaluate(input);
 

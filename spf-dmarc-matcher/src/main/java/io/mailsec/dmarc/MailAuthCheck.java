@@ -10,6 +10,7 @@ import org.apache.mailet.Mailet;
 import org.apache.mailet.base.GenericMailet;
 
 import io.mailsec.core.james.OverriddenMailetConfig;
+import io.mailsec.dkim.DkimResult;
 import io.mailsec.dkim.mailet.DkimVerify;
 import io.mailsec.spf.MailetParams;
 import io.mailsec.spf.SpfCheck;
@@ -27,34 +28,38 @@ import io.mailsec.spf.SpfCheck;
  * {@code receivedSpf} (default false) adds SpfCheck's Received-SPF header as well.
  */
 public class MailAuthCheck extends GenericMailet {
-    private List<Mailet> stages;
+    private DkimVerify dkim;
+    private SpfCheck spf;
+    private DmarcCheck dmarc;
 
     @Override
     public void init() throws MessagingException {
         boolean receivedSpf = MailetParams.bool(this, "receivedSpf", false);
         String name = getMailetName();
-        Mailet dkim = new DkimVerify();
+        dkim = new DkimVerify();
         // DmarcCheck writes the one header with the DKIM results in it
         dkim.init(new OverriddenMailetConfig(getMailetConfig(), name + "/DkimVerify", Map.of("addHeader", "false")));
-        Mailet spf = new SpfCheck();
+        spf = new SpfCheck();
         spf.init(new OverriddenMailetConfig(getMailetConfig(), name + "/SpfCheck",
                 Map.of("addHeader", String.valueOf(receivedSpf))));
-        Mailet dmarc = new DmarcCheck();
+        dmarc = new DmarcCheck();
         dmarc.init(new OverriddenMailetConfig(getMailetConfig(), name + "/DmarcCheck", Map.of()));
-        stages = List.of(dkim, spf, dmarc);
     }
 
     @Override
     public void service(Mail mail) throws MessagingException {
-        for (Mailet stage : stages) {
-            stage.service(mail);
-        }
+        List<DkimResult> dkimResults = dkim.verify(mail);
+        spf.service(mail);
+        // the DKIM results as DmarcCheck would read them from the attribute, without writing and parsing JSON again
+        dmarc.check(mail, DkimResultsAttribute.fromResults(dkimResults));
     }
 
     @Override
     public void destroy() {
-        if (stages != null) {
-            stages.forEach(Mailet::destroy);
+        for (Mailet stage : new Mailet[] {dkim, spf, dmarc}) {
+            if (stage != null) {
+                stage.destroy();
+            }
         }
     }
 

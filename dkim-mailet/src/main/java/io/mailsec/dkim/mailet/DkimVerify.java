@@ -110,6 +110,11 @@ public class DkimVerify extends GenericMailet {
 
     @Override
     public void service(Mail mail) throws MessagingException {
+        verify(mail);
+    }
+
+    /** Everything {@link #service} does; returns the results it recorded in the attribute. */
+    public List<DkimResult> verify(Mail mail) throws MessagingException {
         MimeMessage message = mail.getMessage();
         List<DkimResult> results;
         DkimVerifier.Session session = verifier.newSession();
@@ -137,6 +142,7 @@ public class DkimVerify extends GenericMailet {
             // only an Authentication-Results field can claim our id: without one there is nothing to rebuild
             Headers.rewrite(message, List.of(), this::claimsOurId);
         }
+        return results;
     }
 
     /**
