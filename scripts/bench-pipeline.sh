@@ -3,7 +3,9 @@
 # DKIMVerify + SPF mailets (the peer), three real James 3.8.1 processes, rotating rounds.
 # Needs root (dnsmasq on 127.0.6.53:53).
 # Usage: scripts/bench-pipeline.sh [messagesPerRound=1500] [rounds=8]   -> integration-tests/target/bench/pipeline.txt
-# Environment: BENCH_WARMUP [max(30000, 2 x messagesPerRound)] warm-up messages per James before measuring;
+# Environment: BENCH_WARMUP [max(30000, 2 x messagesPerRound)] warm-up messages per James at least before
+#              measuring; the warm-up then goes on until the compiler threads of every James used < 0.1 ms
+#              per message in a round, at most BENCH_WARMUP_MAX [90000] messages;
 #              BENCH_JFR=1 records every James JVM with JFR during the measured rounds
 #              (integration-tests/target/bench/{stock,mailsec,builtin}.jfr); BENCH_JFR_SETTINGS [profile]
 #              the JFR settings (default has less overhead, profile samples Java code twice as often);
@@ -20,4 +22,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 mvn -B -q package -DskipTests dependency:build-classpath -Dmdep.outputFile=target/bench.cp -Dmdep.includeScope=test >&2
 CP="integration-tests/target/test-classes:$(cat integration-tests/target/bench.cp)"
-exec java -cp "$CP" -Dbench.jfr="${BENCH_JFR:+true}" -Dbench.jfr.settings="${BENCH_JFR_SETTINGS:-profile}" -Dbench.stockHeader="${BENCH_STOCK_HEADER:+true}" -Dbench.profile="${BENCH_PROFILE:+true}" -Dbench.peer="$(case "${BENCH_PEER:-1}" in 0) echo false;; nochecks) echo nochecks;; *) echo builtin;; esac)" ${BENCH_WARMUP:+-Dbench.warmup=$BENCH_WARMUP} -Dmailsec.root="$PWD" io.mailsec.it.bench.PipelineBenchMain "$@"
+exec java -cp "$CP" -Dbench.jfr="${BENCH_JFR:+true}" -Dbench.jfr.settings="${BENCH_JFR_SETTINGS:-profile}" -Dbench.stockHeader="${BENCH_STOCK_HEADER:+true}" -Dbench.profile="${BENCH_PROFILE:+true}" -Dbench.peer="$(case "${BENCH_PEER:-1}" in 0) echo false;; nochecks) echo nochecks;; *) echo builtin;; esac)" ${BENCH_WARMUP:+-Dbench.warmup=$BENCH_WARMUP} ${BENCH_WARMUP_MAX:+-Dbench.warmupMax=$BENCH_WARMUP_MAX} -Dmailsec.root="$PWD" io.mailsec.it.bench.PipelineBenchMain "$@"
