@@ -16,6 +16,7 @@ import java.util.List;
  */
 public final class DkimResultsJson {
     private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final char[] HEX = "0123456789ABCDEF".toCharArray();
 
     private DkimResultsJson() {
     }
@@ -51,8 +52,6 @@ public final class DkimResultsJson {
         }
         return b.append(']').toString();
     }
-
-    private static final char[] HEX = "0123456789ABCDEF".toCharArray();
 
     private static void field(StringBuilder b, String name, String value) {
         b.append('"').append(name).append("\":");
