@@ -3,6 +3,7 @@ package io.mailsec.dkim;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import io.mailsec.core.json.JsonStrings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -16,7 +17,6 @@ import java.util.List;
  */
 public final class DkimResultsJson {
     private static final ObjectMapper MAPPER = new ObjectMapper();
-    private static final char[] HEX = "0123456789ABCDEF".toCharArray();
 
     private DkimResultsJson() {
     }
@@ -32,8 +32,8 @@ public final class DkimResultsJson {
 
     /**
      * Written by hand, no generator: DkimVerify does this for every mail, and creating a Jackson
-     * generator (with its buffer recycling) cost more than the writing. Escapes as JSON requires
-     * ({@code "}, {@code \\}, control characters); {@link #toArray} reads it back with Jackson.
+     * generator (with its buffer recycling) cost more than the writing. Strings through
+     * {@link JsonStrings}; {@link #toArray} reads the result back with Jackson.
      */
     public static String toJson(List<DkimResult> results) {
         StringBuilder b = new StringBuilder(200 * results.size() + 2).append('[');
@@ -54,39 +54,7 @@ public final class DkimResultsJson {
     }
 
     private static void field(StringBuilder b, String name, String value) {
-        b.append('"').append(name).append("\":");
-        if (value == null) {
-            b.append("null");
-            return;
-        }
-        b.append('"');
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            switch (c) {
-                case '"':
-                    b.append("\\\"");
-                    break;
-                case '\\':
-                    b.append("\\\\");
-                    break;
-                case '\n':
-                    b.append("\\n");
-                    break;
-                case '\r':
-                    b.append("\\r");
-                    break;
-                case '\t':
-                    b.append("\\t");
-                    break;
-                default:
-                    if (c < 0x20) {
-                        b.append("\\u00").append(HEX[c >> 4]).append(HEX[c & 0xf]);
-                    } else {
-                        b.append(c);
-                    }
-            }
-        }
-        b.append('"');
+        JsonStrings.quote(b.append('"').append(name).append("\":"), value);
     }
 
     public static List<DkimResult> fromJson(String json) throws IOException {
