@@ -290,15 +290,22 @@ public final class PipelineBenchMain {
                 + " class=\"ToProcessor\">\n                <processor>dmarc-reject</processor>\n            </mailet>");
     }
 
+    /** The shipped mailetcontainer.xml from the MailAuthCheck element up to and including {@code end}. */
+    static String shippedMailAuthCheck(String end) throws Exception {
+        String shipped = Files.readString(JamesProcess.root().resolve("james-conf/conf/mailetcontainer.xml"));
+        String start = "<mailet match=\"All\" class=\"io.mailsec.dmarc.MailAuthCheck\">";
+        int from = shipped.indexOf(start);
+        int to = shipped.indexOf(end, Math.max(from, 0));
+        if (from < 0 || to < 0) {
+            throw new IllegalStateException("james-conf/conf/mailetcontainer.xml no longer has the MailAuthCheck step this bench edits"
+                    + " (from " + start + " to " + end + ")");
+        }
+        return shipped.substring(from, to + end.length());
+    }
+
     /** The shipped configuration with the mailsec checks replaced by {@code checks} and no mailsec hook. */
     static Path withoutMailsec(Path work, String name, String checks) throws Exception {
-        String shipped = Files.readString(JamesProcess.root().resolve("james-conf/conf/mailetcontainer.xml"));
-        String checksStart = "<mailet match=\"All\" class=\"io.mailsec.dmarc.MailAuthCheck\">";
-        String checksEnd = "<processor>dmarc-reject</processor>\n            </mailet>";
-        if (!shipped.contains(checksStart) || !shipped.contains(checksEnd)) {
-            throw new IllegalStateException("james-conf/conf/mailetcontainer.xml no longer has the inbound checks this bench removes for stock");
-        }
-        String inboundChecks = shipped.substring(shipped.indexOf(checksStart), shipped.indexOf(checksEnd) + checksEnd.length());
+        String inboundChecks = shippedMailAuthCheck("<processor>dmarc-reject</processor>\n            </mailet>");
         return ShippedConf.in(Files.createTempDirectory(work, name))
                 .edit("mailetcontainer.xml", "<mailet match=\"All\" class=\"io.mailsec.core.james.MailsecStamp\"/>", "")
                 .edit("mailetcontainer.xml", inboundChecks, checks)
@@ -317,13 +324,7 @@ public final class PipelineBenchMain {
      * {@code MailsecStamp}'s header). mailsec minus this is what the checks cost inside James.
      */
     static Path noChecksOverlay(Path work) throws Exception {
-        String shipped = Files.readString(JamesProcess.root().resolve("james-conf/conf/mailetcontainer.xml"));
-        String checksStart = "<mailet match=\"All\" class=\"io.mailsec.dmarc.MailAuthCheck\">";
-        String checksEnd = "<receivedSpf>false</receivedSpf>\n            </mailet>";
-        if (!shipped.contains(checksStart) || !shipped.contains(checksEnd)) {
-            throw new IllegalStateException("james-conf/conf/mailetcontainer.xml no longer has the MailAuthCheck step this bench replaces");
-        }
-        String check = shipped.substring(shipped.indexOf(checksStart), shipped.indexOf(checksEnd) + checksEnd.length());
+        String check = shippedMailAuthCheck("<receivedSpf>false</receivedSpf>\n            </mailet>");
         return ShippedConf.in(Files.createTempDirectory(work, "nochecks"))
                 .edit("mailetcontainer.xml", VIRUS_SCAN, "")
                 .edit("mailetcontainer.xml", check, "<mailet match=\"All\" class=\"io.mailsec.core.james.MailsecStamp\"/>")

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The load run edits the shipped configuration into its three pipelines; a change to james-conf that
+ * The load run edits the shipped configuration into its pipelines; a change to james-conf that
  * breaks those edits fails here, in the test run, instead of in the next manual benchmark.
  */
 class PipelineBenchOverlaysTest {
@@ -53,6 +53,18 @@ class PipelineBenchOverlaysTest {
         assertThat("pass (identity @bench.test)").doesNotMatch("(?!pass).*");
         assertThat("softfail").matches("(?!pass$).*");
         assertThat("pass").doesNotMatch("(?!pass$).*");
+    }
+
+    @Test
+    void noChecksKeepsEverythingButTheChecks() throws Exception {
+        Path conf = PipelineBenchMain.noChecksOverlay(work);
+        String mailets = wellFormed(conf.resolve("mailetcontainer.xml"));
+        String root = mailets.substring(mailets.indexOf("<processor state=\"root\""), mailets.indexOf("<processor state=\"submitted\""));
+        assertThat(root).contains("io.mailsec.core.james.MailsecStamp", "io.mailsec.dmarc.DmarcDispositionIs=reject")
+                .doesNotContain("io.mailsec.dmarc.MailAuthCheck");
+        assertThat(mailets).doesNotContain("io.mailsec.av.VirusScan\"");
+        // no overlay file: James runs the shipped smtpserver.xml, mailsec's MX hooks included
+        assertThat(conf.resolve("smtpserver.xml")).doesNotExist();
     }
 
     private static String wellFormed(Path xml) throws Exception {
