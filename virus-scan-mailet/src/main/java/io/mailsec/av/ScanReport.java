@@ -5,6 +5,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
+import io.mailsec.core.json.JsonStrings;
+
 /** Per-part verdicts of one message and their combination (infected &gt; error &gt; unscannable &gt; clean). */
 public final class ScanReport {
     private final List<PartVerdict> parts;
@@ -70,23 +72,21 @@ public final class ScanReport {
     /** JSON with the keys the CLI documents: {"verdict", "reason", "viruses", "parts": [{"name", "position", "contentType", "verdict", "viruses", "reason", "size"}]}. */
     public String toJson() {
         StringBuilder sb = new StringBuilder(256);
-        sb.append("{\"verdict\":").append(Json.str(verdict.word()))
-            .append(",\"reason\":").append(Json.str(reason()))
-            .append(",\"viruses\":").append(Json.strings(viruses()))
-            .append(",\"parts\":[");
+        JsonStrings.quote(sb.append("{\"verdict\":"), verdict.word());
+        JsonStrings.quote(sb.append(",\"reason\":"), reason());
+        JsonStrings.array(sb.append(",\"viruses\":"), viruses()).append(",\"parts\":[");
         for (int i = 0; i < parts.size(); i++) {
             PartVerdict p = parts.get(i);
             if (i > 0) {
                 sb.append(',');
             }
-            sb.append("{\"name\":").append(Json.str(p.name()))
-                .append(",\"position\":").append(Json.str(p.position()))
-                .append(",\"contentType\":").append(Json.str(p.contentType()))
-                .append(",\"verdict\":").append(Json.str(p.verdict().word()))
-                .append(",\"viruses\":").append(Json.strings(p.viruses()))
-                .append(",\"reason\":").append(Json.str(p.reason()))
-                .append(",\"size\":").append(p.size())
-                .append('}');
+            JsonStrings.quote(sb.append("{\"name\":"), p.name());
+            JsonStrings.quote(sb.append(",\"position\":"), p.position());
+            JsonStrings.quote(sb.append(",\"contentType\":"), p.contentType());
+            JsonStrings.quote(sb.append(",\"verdict\":"), p.verdict().word());
+            JsonStrings.array(sb.append(",\"viruses\":"), p.viruses());
+            JsonStrings.quote(sb.append(",\"reason\":"), p.reason());
+            sb.append(",\"size\":").append(p.size()).append('}');
         }
         return sb.append("]}").toString();
     }

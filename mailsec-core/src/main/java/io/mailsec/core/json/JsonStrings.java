@@ -1,5 +1,7 @@
 package io.mailsec.core.json;
 
+import java.util.List;
+
 /**
  * JSON string literals for the small documents the plugins write by hand on every mail (no JSON
  * library in the per-mail path, and none needed inside the plugin jars).
@@ -51,5 +53,14 @@ public final class JsonStrings {
             }
         }
         return b.append('"');
+    }
+
+    /** Appends {@code list} as a JSON array of string literals. */
+    public static StringBuilder array(StringBuilder b, List<String> list) {
+        b.append('[');
+        for (int i = 0; i < list.size(); i++) {
+            quote(i > 0 ? b.append(',') : b, list.get(i));
+        }
+        return b.append(']');
     }
 }

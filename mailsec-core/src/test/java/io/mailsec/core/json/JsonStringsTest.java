@@ -15,5 +15,7 @@ class JsonStringsTest {
         assertThat(new ObjectMapper().readValue(literal, String.class)).isEqualTo(tricky);
         assertThat(JsonStrings.quote((String) null)).isEqualTo("null");
         assertThat(JsonStrings.quote(new StringBuilder("x:"), "")).hasToString("x:\"\"");
+        assertThat(JsonStrings.array(new StringBuilder(), java.util.List.of("a", "b\"c"))).hasToString("[\"a\",\"b\\\"c\"]");
+        assertThat(JsonStrings.array(new StringBuilder(), java.util.List.of())).hasToString("[]");
     }
 }
