@@ -214,6 +214,22 @@ public final class JamesProcess implements AutoCloseable {
                 .findFirst().orElseThrow(() -> new IllegalStateException("James JVM not found"));
     }
 
+    /** Full garbage collection in the James JVM (jcmd), so that its leak detector sees what was dropped. */
+    public void gc() {
+        try {
+            Process p = new ProcessBuilder("jcmd", String.valueOf(jamesJvm().pid()), "GC.run").redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (p.waitFor() != 0) {
+                throw new IllegalStateException("jcmd GC.run failed: " + out);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Calls WebAdmin; returns status and body. */
     public HttpResult webadmin(String method, String path, String jsonBody) {
         try {
@@ -293,10 +309,22 @@ public final class JamesProcess implements AutoCloseable {
         return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
     }
 
+    /**
+     * A port that is free now, below Linux's ephemeral range (32768-60999): a port the kernel hands
+     * out (ServerSocket(0)) can be taken by any outgoing connection before James binds it, which
+     * failed a start with "Address already in use".
+     */
     static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
-            return s.getLocalPort();
+        java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+        for (int i = 0; i < 200; i++) {
+            int port = random.nextInt(20_000, 32_000);
+            try (ServerSocket s = new ServerSocket(port, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+                return s.getLocalPort();
+            } catch (IOException taken) {
+                // try another
+            }
         }
+        throw new IOException("no free port between 20000 and 32000 on 127.0.0.1");
     }
 
     private static void sleep(long ms) {
@@ -317,7 +345,8 @@ public final class JamesProcess implements AutoCloseable {
         private String bind = "127.0.0.1";
         private final List<String> dnsServers = new ArrayList<>();
         private final Map<String, String> env = new LinkedHashMap<>();
-        private String javaOpts = "-Xms64m -Xmx512m -XX:+UseSerialGC -XX:TieredStopAtLevel=1";
+        static final String DEFAULT_JAVA_OPTS = "-Xms64m -Xmx512m -XX:+UseSerialGC -XX:TieredStopAtLevel=1";
+        private String javaOpts = DEFAULT_JAVA_OPTS;
 
         private Builder(String name) {
             this.name = name;
@@ -347,6 +376,15 @@ public final class JamesProcess implements AutoCloseable {
 
         public Builder env(String key, String value) {
             env.put(key, value);
+            return this;
+        }
+
+        /**
+         * James's leak detector with allocation traces: a Disposable (a mail, a message source) that
+         * is garbage-collected undisposed logs "Leak detected!" with where it was made.
+         */
+        public Builder leakDetection() {
+            this.javaOpts = javaOpts + " -Djames.lifecycle.leak.detection.mode=advanced";
             return this;
         }
 

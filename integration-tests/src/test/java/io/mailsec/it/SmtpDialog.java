@@ -88,6 +88,30 @@ public final class SmtpDialog implements AutoCloseable {
         return r;
     }
 
+    /**
+     * One message over this connection, after the greeting: EHLO, MAIL FROM, RCPT TO, DATA with the
+     * bytes exactly as given (they must end in CRLF and have no line that starts with a dot). Each
+     * step must be accepted; returns the reply to the end of data.
+     */
+    public List<String> send(String helo, String from, List<String> recipients, byte[] message) throws IOException {
+        expect(250, command("EHLO " + helo));
+        expect(250, command("MAIL FROM:<" + from + ">"));
+        for (String r : recipients) {
+            expect(250, command("RCPT TO:<" + r + ">"));
+        }
+        expect(354, command("DATA"));
+        out.write(message);
+        out.write(".\r\n".getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        return reply();
+    }
+
+    private static void expect(int code, List<String> reply) throws IOException {
+        if (code(reply) != code) {
+            throw new IOException("expected " + code + ", server said " + reply);
+        }
+    }
+
     public Socket socket() {
         return socket;
     }

@@ -26,7 +26,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * <li>a collection of maps with keys {@code domain} (or {@code d}), {@code selector} (or {@code s}), {@code result};</li>
  * <li>a single such string or map, or a string with one entry per line.</li>
  * </ul>
- * Entries that cannot be read are skipped (they cannot make DMARC pass).
+ * Entries without a result are skipped (they cannot make DMARC pass); entries without a domain are kept
+ * (a malformed signature is a {@code permerror}) and never align.
  */
 public final class DkimResultsAttribute {
     public static final String NAME = "mailsec.dkim.results";
@@ -141,8 +142,13 @@ public final class DkimResultsAttribute {
         return out;
     }
 
+    /**
+     * A signature whose d= could not be read is kept (empty domain): it never aligns, but RFC 8601
+     * §2.7.1 wants it reported as {@code dkim=permerror}, not as {@code dkim=none}. A "pass" without
+     * a domain cannot be true and is dropped.
+     */
     private static void addEntry(List<DmarcInput.Dkim> out, String d, String s, String r, boolean testing) {
-        if (d.isEmpty() || r.isEmpty()) {
+        if (r == null || r.isEmpty() || d.isEmpty() && "pass".equalsIgnoreCase(r)) {
             return;
         }
         if (testing && "pass".equalsIgnoreCase(r)) {

@@ -64,7 +64,14 @@ public class DmarcCheck extends GenericMailet {
             default:
                 throw new MessagingException("invalid parameter mode='" + modeParam + "': expected rfc9989 or rfc7489");
         }
+        String temperror = getInitParameter("temperrorDisposition", "none").trim();
+        DmarcPolicy temperrorDisposition = DmarcPolicy.parse(temperror);
+        if (temperrorDisposition == null || temperrorDisposition == DmarcPolicy.REJECT) {
+            throw new MessagingException("invalid parameter temperrorDisposition='" + temperror + "': expected none or quarantine"
+                    + " (a temperror comes from the receiver's own DNS trouble and never rejects)");
+        }
         DmarcEvaluator.Builder b = DmarcEvaluator.builder(MailetParams.dns(servers, timeout)).mode(mode)
+                .temperrorDisposition(temperrorDisposition)
                 .executor(MailetParams.bool(this, "parallelLookups", true) ? io.mailsec.spf.ParallelLookups.sharedExecutor() : null);
         String psl = getInitParameter("publicSuffixList");
         if (psl != null && !psl.isBlank()) {

@@ -21,6 +21,13 @@ import io.mailsec.core.dns.DnsStatus;
  * several From fields all give {@code permerror} with policy and disposition {@code none}. A From
  * field with several mailboxes is evaluated for each distinct domain and the strictest outcome wins
  * (highest disposition, then a failing result over a passing one).
+ *
+ * <p>Temporary errors: when nothing aligned passed and an identifier that would align (the SPF
+ * domain, or a DKIM d=, aligned with the From domain) ended in {@code temperror}, the result is
+ * {@code temperror}, not {@code fail}: the check that did not finish might have passed, and the
+ * receiver's DNS trouble must not turn into a rejection. Its disposition is
+ * {@link Builder#temperrorDisposition} (default none). A temperror of an identifier that could not
+ * align changes nothing.
  */
 public final class DmarcEvaluator {
     private final DnsResolver dns;
@@ -28,6 +35,7 @@ public final class DmarcEvaluator {
     private final PublicSuffixList psl;
     private final DoubleSupplier random;
     private final java.util.concurrent.Executor executor;
+    private final DmarcPolicy temperrorDisposition;
     /** Parsed records by text: a DmarcRecord, or the syntax error message. */
     private final Map<String, Object> parsed = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -37,6 +45,7 @@ public final class DmarcEvaluator {
         this.psl = b.psl != null ? b.psl : b.mode == DmarcMode.RFC7489 ? PublicSuffixList.builtIn() : null;
         this.random = b.random;
         this.executor = b.executor;
+        this.temperrorDisposition = b.temperrorDisposition;
     }
 
     public static Builder builder(DnsResolver dns) {
@@ -63,7 +72,7 @@ public final class DmarcEvaluator {
             try {
                 v = new Run(input).evaluate(domain);
             } catch (TempFail t) {
-                v = DmarcVerdict.of(DmarcResult.TEMPERROR, t.getMessage(), domain);
+                v = new DmarcVerdict(DmarcResult.TEMPERROR, null, temperrorDisposition, t.getMessage(), domain, null, null, false, null);
             } catch (RuntimeException e) {
                 v = DmarcVerdict.of(DmarcResult.PERMERROR, "internal error: " + e, domain);
             }
@@ -182,6 +191,12 @@ public final class DmarcEvaluator {
                 return new DmarcVerdict(DmarcResult.PASS, policy, DmarcPolicy.NONE, where + ", " + how, fromDomain, f.domain, org,
                         spfAligned, dkimAligned);
             }
+            String unfinished = alignedTemperrors(fromDomain, org, rec);
+            if (unfinished != null) {
+                // Our own DNS trouble: the aligned check that did not finish might have passed (RFC 7489 §11.2 temperror).
+                return new DmarcVerdict(DmarcResult.TEMPERROR, policy, temperrorDisposition, where + ", no aligned pass; "
+                        + unfinished + " ended in a temporary error", fromDomain, f.domain, org, false, null);
+            }
             DmarcPolicy disposition = policy;
             String note = "";
             if (mode == DmarcMode.RFC7489 && rec.pct() < 100 && policy != DmarcPolicy.NONE) {
@@ -196,6 +211,21 @@ public final class DmarcEvaluator {
             }
             return new DmarcVerdict(DmarcResult.FAIL, policy, disposition, where + ", no aligned SPF or DKIM" + note, fromDomain,
                     f.domain, org, false, null);
+        }
+
+        /** The aligned identifiers whose SPF or DKIM check ended in temperror ("SPF example.com, DKIM d=example.com"), or null. */
+        private String alignedTemperrors(String fromDomain, String org, DmarcRecord rec) {
+            List<String> ids = new ArrayList<>(2);
+            if (input.spfResult().equals("temperror") && input.spfDomain() != null
+                    && aligned(input.spfDomain(), fromDomain, org, rec.strictSpf())) {
+                ids.add("SPF " + input.spfDomain());
+            }
+            for (DmarcInput.Dkim d : input.dkim()) {
+                if (d.result().equals("temperror") && !d.domain().isEmpty() && aligned(d.domain(), fromDomain, org, rec.strictDkim())) {
+                    ids.add("DKIM d=" + d.domain());
+                }
+            }
+            return ids.isEmpty() ? null : String.join(", ", ids);
         }
 
         /** p for the domain that published the record, else np (non-existent) / sp / p (RFC 7489 §6.6.3, RFC 9989). */
@@ -336,6 +366,7 @@ public final class DmarcEvaluator {
         private PublicSuffixList psl;
         private DoubleSupplier random = () -> ThreadLocalRandom.current().nextDouble();
         private java.util.concurrent.Executor executor;
+        private DmarcPolicy temperrorDisposition = DmarcPolicy.NONE;
 
         private Builder(DnsResolver dns) {
             this.dns = Objects.requireNonNull(dns, "dns");
@@ -361,6 +392,18 @@ public final class DmarcEvaluator {
         /** Sends the RFC 9989 tree walk's independent queries concurrently on this executor; null = one by one. */
         public Builder executor(java.util.concurrent.Executor executor) {
             this.executor = executor;
+            return this;
+        }
+
+        /**
+         * The disposition of a temperror (default none: deliver, tagged dmarc=temperror); quarantine
+         * is allowed, reject is not: the receiver's own DNS trouble never rejects mail for good.
+         */
+        public Builder temperrorDisposition(DmarcPolicy disposition) {
+            if (disposition == DmarcPolicy.REJECT) {
+                throw new IllegalArgumentException("a temperror is never rejected: none or quarantine");
+            }
+            this.temperrorDisposition = Objects.requireNonNull(disposition);
             return this;
         }
 

@@ -49,7 +49,10 @@ public final class DmarcVerdict {
         return policy == null ? "none" : policy.word();
     }
 
-    /** What the receiver does: none for pass/none/errors; for fail the policy after pct sampling or t=y. */
+    /**
+     * What the receiver does: none for pass, none and permerror; for fail the policy after pct
+     * sampling or t=y; for temperror the evaluator's temperror disposition (none or quarantine).
+     */
     public DmarcPolicy disposition() {
         return disposition;
     }

@@ -20,14 +20,14 @@ class DkimResultsAttributeTest {
                 new DkimResult("testing.test", "s2", "rsa-sha256", DkimResult.Status.PASS, "signature ok; key in testing mode (t=y)",
                         "@testing.test", false, true, null),
                 new DkimResult("other.test", "s3", "ed25519-sha256", DkimResult.Status.FAIL, "body hash did not verify", null, true, false, null),
-                // no d= could be read: skipped by both
+                // no d= could be read: kept by both, reported as permerror, never aligned
                 new DkimResult(null, null, null, DkimResult.Status.PERMERROR, "missing tag d=", null, false, false, null));
 
         List<DmarcInput.Dkim> direct = DkimResultsAttribute.fromResults(results);
         List<DmarcInput.Dkim> viaAttribute = DkimResultsAttribute.parse(AttributeValue.of(DkimResultsJson.toJson(results)));
 
         assertThat(direct).hasToString(viaAttribute.toString());
-        assertThat(direct).extracting(DmarcInput.Dkim::result).containsExactly("pass", "neutral", "fail");
-        assertThat(direct).extracting(DmarcInput.Dkim::domain).containsExactly("auth.test", "testing.test", "other.test");
+        assertThat(direct).extracting(DmarcInput.Dkim::result).containsExactly("pass", "neutral", "fail", "permerror");
+        assertThat(direct).extracting(DmarcInput.Dkim::domain).containsExactly("auth.test", "testing.test", "other.test", "");
     }
 }

@@ -59,6 +59,82 @@ class DmarcEvaluatorTest {
         assertThat(second.policy()).isEqualTo(first.policy());
     }
 
+    static DmarcVerdict evalResults(Map<String, Object> zone, DmarcPolicy temperrorDisposition, String spfResult, String spfDomain,
+                                    String... dkimDomainResult) {
+        DmarcInput.Builder in = DmarcInput.builder(FromDomains.parse(List.of("a@example.com"))).spf(spfResult, spfDomain);
+        for (int i = 0; i < dkimDomainResult.length; i += 2) {
+            in.dkim(dkimDomainResult[i], "s", dkimDomainResult[i + 1]);
+        }
+        DmarcEvaluator.Builder b = DmarcEvaluator.builder(new ZoneResolver(zone));
+        if (temperrorDisposition != null) {
+            b.temperrorDisposition(temperrorDisposition);
+        }
+        return b.build().evaluate(in.build());
+    }
+
+    /**
+     * Issue 14, defect 2: the receiver's DNS trouble (an aligned SPF or DKIM check ended in temperror)
+     * is temperror, never fail (RFC 7489 §11.2, RFC 8601 §2.7.1: "a later attempt might produce a
+     * final result"). npm mailauth reports fail here and Stalwart leaves the mechanism results none.
+     */
+    @Test
+    void alignedTemperrorIsTemperrorNeverFail_rfc7489_11_2() {
+        Map<String, Object> z = zone("_dmarc.example.com", "v=DMARC1; p=reject");
+        // SPF temperror (aligned) + DKIM fail (aligned)
+        DmarcVerdict v = evalResults(z, null, "temperror", "example.com", "example.com", "fail");
+        assertThat(v.result()).isEqualTo(DmarcResult.TEMPERROR);
+        assertThat(v.disposition()).isEqualTo(DmarcPolicy.NONE);
+        assertThat(v.policy()).as("the domain's policy is still reported").isEqualTo(DmarcPolicy.REJECT);
+        assertThat(v.reason()).contains("SPF example.com").contains("temporary error");
+        // DKIM temperror (aligned, relaxed: a subdomain) + SPF fail (aligned)
+        v = evalResults(z, null, "fail", "example.com", "mail.example.com", "temperror");
+        assertThat(v.result()).isEqualTo(DmarcResult.TEMPERROR);
+        assertThat(v.reason()).contains("DKIM d=mail.example.com");
+        // both
+        v = evalResults(z, null, "temperror", "bounce.example.com", "example.com", "temperror");
+        assertThat(v.result()).isEqualTo(DmarcResult.TEMPERROR);
+        assertThat(v.reason()).contains("SPF bounce.example.com").contains("DKIM d=example.com");
+        // only DKIM, no SPF result at all
+        assertThat(evalResults(z, null, "none", null, "example.com", "temperror").result()).isEqualTo(DmarcResult.TEMPERROR);
+    }
+
+    @Test
+    void temperrorOfAnIdentifierThatCannotAlignChangesNothing() {
+        Map<String, Object> z = zone("_dmarc.example.com", "v=DMARC1; p=reject");
+        DmarcVerdict v = evalResults(z, null, "temperror", "example.net", "example.com", "fail");
+        assertThat(v.result()).isEqualTo(DmarcResult.FAIL);
+        assertThat(v.disposition()).isEqualTo(DmarcPolicy.REJECT);
+        v = evalResults(z, null, "fail", "example.com", "example.org", "temperror");
+        assertThat(v.result()).isEqualTo(DmarcResult.FAIL);
+        // strict alignment: a subdomain's temperror cannot align either
+        Map<String, Object> strict = zone("_dmarc.example.com", "v=DMARC1; p=reject; adkim=s; aspf=s");
+        assertThat(evalResults(strict, null, "temperror", "bounce.example.com", "mail.example.com", "temperror").result())
+                .isEqualTo(DmarcResult.FAIL);
+        // a malformed signature (no d=) never aligns
+        assertThat(evalResults(z, null, "fail", "example.com", "", "temperror").result()).isEqualTo(DmarcResult.FAIL);
+    }
+
+    @Test
+    void anAlignedPassWinsOverAnotherTemperror() {
+        Map<String, Object> z = zone("_dmarc.example.com", "v=DMARC1; p=reject");
+        assertThat(evalResults(z, null, "temperror", "example.com", "example.com", "pass").result()).isEqualTo(DmarcResult.PASS);
+        assertThat(evalResults(z, null, "pass", "example.com", "example.com", "temperror").result()).isEqualTo(DmarcResult.PASS);
+    }
+
+    @Test
+    void temperrorDispositionIsConfigurableButNeverReject() {
+        Map<String, Object> z = zone("_dmarc.example.com", "v=DMARC1; p=reject");
+        assertThat(evalResults(z, DmarcPolicy.QUARANTINE, "temperror", "example.com").disposition()).isEqualTo(DmarcPolicy.QUARANTINE);
+        // the same disposition when the _dmarc lookup itself fails
+        Map<String, Object> broken = zone("_dmarc.example.com", List.of("TIMEOUT"));
+        DmarcVerdict v = evalResults(broken, DmarcPolicy.QUARANTINE, "pass", "example.com");
+        assertThat(v.result()).isEqualTo(DmarcResult.TEMPERROR);
+        assertThat(v.disposition()).isEqualTo(DmarcPolicy.QUARANTINE);
+        assertThat(evalResults(broken, null, "pass", "example.com").disposition()).isEqualTo(DmarcPolicy.NONE);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> DmarcEvaluator.builder(new ZoneResolver(z))
+                .temperrorDisposition(DmarcPolicy.REJECT)).isInstanceOf(IllegalArgumentException.class);
+    }
+
     @Test
     void pctSamplingDowngradesInRfc7489Only_rfc7489_6_6_4() {
         Map<String, Object> z = zone("_dmarc.example.com", "v=DMARC1; p=reject; pct=50");

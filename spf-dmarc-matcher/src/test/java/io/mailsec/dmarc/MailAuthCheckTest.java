@@ -120,6 +120,18 @@ class MailAuthCheckTest {
         }
     }
 
+    /** Issue 14, defect 4: a signature without d= was dropped on the way to the header and showed as dkim=none. */
+    @Test
+    void malformedSignatureIsReportedAsPermerror() throws Exception {
+        Mail m = mail("192.0.2.10", false, false);
+        m.getMessage().addHeader("DKIM-Signature", "v=1; a=rsa-sha256; s=s1; h=from; bh=AAAA; b=AAAA");
+        init(new MailAuthCheck(), config("MailAuthCheck")).service(m);
+        String ar = javax.mail.internet.MimeUtility.unfold(m.getMessage().getHeader("Authentication-Results")[0])
+                .replaceAll("\\s+", " ");
+        assertThat(ar).contains("dkim=permerror").doesNotContain("dkim=none").doesNotContain("header.d=;")
+                .contains("dmarc=pass"); // SPF still aligns; the broken signature changes nothing else
+    }
+
     @Test
     void passingMailGetsOneHeaderWithAllThreeResults() throws Exception {
         Mail m = mail("192.0.2.10", true, false);

@@ -6,7 +6,7 @@ import org.apache.mailet.AttributeName;
 import org.apache.mailet.AttributeValue;
 import org.apache.mailet.Mail;
 
-/** Mail attribute names written by {@link VirusScan} and read by the matchers and {@link VirusWarning}. */
+/** Mail attribute names written by {@link VirusScan} and read by the matchers and {@link VirusWarning}; the quarantine ones by {@link Quarantine}. */
 public final class AvAttributes {
     /** "clean", "infected", "unscannable" or "error" (String). */
     public static final AttributeName VERDICT = AttributeName.of("mailsec.av.verdict");
@@ -24,6 +24,11 @@ public final class AvAttributes {
     public static final AttributeName ORIGINAL_NAME = AttributeName.of("mailsec.av.originalName");
     /** true when the mail was passed on unscanned because onScannerFailure=deliver (Boolean). */
     public static final AttributeName FAIL_OPEN = AttributeName.of("mailsec.av.failOpen");
+
+    /** The repository URL {@link Quarantine} stored the mail in (String). */
+    public static final AttributeName QUARANTINE_REPOSITORY = AttributeName.of("mailsec.av.quarantine.repository");
+    /** The key the mail is stored under there: its name at the time of the store (String). */
+    public static final AttributeName QUARANTINE_KEY = AttributeName.of("mailsec.av.quarantine.key");
 
     private AvAttributes() {
     }

@@ -31,23 +31,31 @@ import javax.mail.internet.MimeUtility;
  */
 public final class MessageScanner {
     public static final int DEFAULT_MAX_NESTING_DEPTH = 7;
-    private static final int MAX_MULTIPART_DEPTH = 64;
+    /** Multipart levels walked; deeper content is sent to clamd whole and the part is unscannable. */
+    public static final int DEFAULT_MAX_MULTIPART_DEPTH = 64;
+    /** The walk recurses per level: far deeper would risk the thread's stack. */
+    public static final int LIMIT_MAX_MULTIPART_DEPTH = 256;
     private static final int MAX_PARTS = 10_000;
     private static final int TRIVIAL_TEXT_PEEK = 8 * 1024;
 
     private final ClamdClient client;
     private final int maxNestingDepth;
+    private final int maxMultipartDepth;
 
-    public MessageScanner(ClamdClient client, int maxNestingDepth) {
+    public MessageScanner(ClamdClient client, int maxNestingDepth, int maxMultipartDepth) {
         if (maxNestingDepth < 0) {
             throw new IllegalArgumentException("maxNestingDepth must be >= 0: " + maxNestingDepth);
         }
+        if (maxMultipartDepth < 1 || maxMultipartDepth > LIMIT_MAX_MULTIPART_DEPTH) {
+            throw new IllegalArgumentException("maxMultipartDepth must be 1.." + LIMIT_MAX_MULTIPART_DEPTH + ": " + maxMultipartDepth);
+        }
         this.client = client;
         this.maxNestingDepth = maxNestingDepth;
+        this.maxMultipartDepth = maxMultipartDepth;
     }
 
     public MessageScanner(ClamdClient client) {
-        this(client, DEFAULT_MAX_NESTING_DEPTH);
+        this(client, DEFAULT_MAX_NESTING_DEPTH, DEFAULT_MAX_MULTIPART_DEPTH);
     }
 
     public ClamdClient client() {
@@ -126,8 +134,9 @@ public final class MessageScanner {
 
         void multipart(ContentType ct, InputStream body, String childPrefix, String position, int messageDepth,
                        int multipartDepth) throws IOException {
-            if (multipartDepth >= MAX_MULTIPART_DEPTH) {
-                leaf(body, body, position, position, ct.getBaseType(), "multipart nesting deeper than " + MAX_MULTIPART_DEPTH);
+            if (multipartDepth >= maxMultipartDepth) {
+                leaf(body, body, position, position, ct.getBaseType(),
+                    "multipart nesting deeper than " + maxMultipartDepth + " (maxMultipartDepth)");
                 return;
             }
             String childDefault = ct.getSubType().equalsIgnoreCase("digest") ? "message/rfc822" : "text/plain";

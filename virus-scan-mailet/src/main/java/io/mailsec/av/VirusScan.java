@@ -7,6 +7,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import javax.mail.MessagingException;
 import javax.mail.internet.MimeMessage;
+import org.apache.james.lifecycle.api.LifecycleUtil;
 import org.apache.mailet.Attribute;
 import org.apache.mailet.AttributeValue;
 import org.apache.mailet.Mail;
@@ -69,7 +70,8 @@ public class VirusScan extends GenericMailet {
             .poolSize(p.integer("poolSize", 8, 1, 256))
             .streamMaxLength(p.size("streamMaxLength", 25L * 1024 * 1024))
             .build();
-        scanner = new MessageScanner(client, p.integer("maxNestingDepth", MessageScanner.DEFAULT_MAX_NESTING_DEPTH, 0, 100));
+        scanner = new MessageScanner(client, p.integer("maxNestingDepth", MessageScanner.DEFAULT_MAX_NESTING_DEPTH, 0, 100),
+            p.integer("maxMultipartDepth", MessageScanner.DEFAULT_MAX_MULTIPART_DEPTH, 1, MessageScanner.LIMIT_MAX_MULTIPART_DEPTH));
         retry = p.oneOf("onScannerFailure", "retry", Set.of("retry", "deliver")).equals("retry");
         retryDelay = p.duration("retryDelay", Duration.ofMinutes(5));
         maxRetries = p.integer("maxRetries", 288, 0, 100_000);
@@ -174,8 +176,13 @@ public class VirusScan extends GenericMailet {
         copy.setName(original + "-avretry" + attempt); // stays short however often it is retried
         AvAttributes.set(copy, AvAttributes.ORIGINAL_NAME, original);
         copy.setAttribute(new Attribute(AvAttributes.RETRIES, AttributeValue.of(attempt)));
-        // back on the spool, same processor, after the delay; this copy is then dropped
-        getMailetContext().sendMail(copy, state, retryDelay.toMillis(), TimeUnit.MILLISECONDS);
+        try {
+            // back on the spool, same processor, after the delay
+            getMailetContext().sendMail(copy, state, retryDelay.toMillis(), TimeUnit.MILLISECONDS);
+        } finally {
+            // the spool holds its own copy now; ours would stay referenced until James's leak detector finds it
+            LifecycleUtil.dispose(copy);
+        }
         mail.setState(Mail.GHOST);
         LOG.warn("virus-scan scanner-unavailable mail={} requeued={} attempt={} delay={} processor={} reason=\"{}\"",
             mail.getName(), copy.getName(), attempt, retryDelay, state, report.reason());

@@ -32,9 +32,12 @@ import org.slf4j.LoggerFactory;
  * to each local recipient (incoming); both when both apply. Never to an unauthenticated sender
  * (backscatter). Recipients that came from a mailing list (after alias expansion) are ordinary local
  * recipients here and are warned too. Opted-out addresses ({@code optOutFile}) and addresses over the
- * per-recipient {@code rateLimit} get nothing. The mail itself is not changed (use it before
- * {@code ToRepository}); the quarantine key in the warning is the mail's name, the key James's
- * MailRepository stores it under.
+ * per-recipient {@code rateLimit} get nothing. The mail itself is not changed.
+ *
+ * <p>The warning says the mail is kept in quarantine, so it is only sent for mail that
+ * {@link Quarantine} stored (it records the repository and key this mailet quotes): put it after
+ * {@code Quarantine} with {@code passThrough=true}. A mail without that record gets no warning and
+ * a WARN line {@code virus-warning skipped ... reason=not-quarantined}.
  */
 public class VirusWarning extends GenericMailet {
     private static final Logger LOG = LoggerFactory.getLogger(VirusWarning.class);
@@ -121,6 +124,11 @@ public class VirusWarning extends GenericMailet {
         if (verdict != Verdict.INFECTED && verdict != Verdict.UNSCANNABLE) {
             return;
         }
+        String key = AvAttributes.string(mail, AvAttributes.QUARANTINE_KEY).orElse(null);
+        if (key == null) {
+            LOG.warn("virus-warning skipped mail={} reason=not-quarantined (put VirusWarning after Quarantine)", mail.getName());
+            return;
+        }
         Set<MailAddress> targets = new LinkedHashSet<>();
         boolean authenticated = mail.getAttribute(Mail.SMTP_AUTH_USER).isPresent();
         if (warnSender && authenticated && mail.getMaybeSender().asOptional().isPresent()) {
@@ -133,7 +141,7 @@ public class VirusWarning extends GenericMailet {
                 }
             }
         }
-        Map<String, String> values = values(mail, verdict);
+        Map<String, String> values = values(mail, verdict, key);
         for (MailAddress target : targets) {
             String addr = target.asString();
             if (optOut.contains(addr)) {
@@ -154,7 +162,7 @@ public class VirusWarning extends GenericMailet {
         }
     }
 
-    private Map<String, String> values(Mail mail, Verdict verdict) throws MessagingException {
+    private Map<String, String> values(Mail mail, Verdict verdict, String quarantineKey) throws MessagingException {
         MimeMessage m = mail.getMessage();
         String subject = m.getSubject();
         Date sent = m.getSentDate();
@@ -171,7 +179,7 @@ public class VirusWarning extends GenericMailet {
             "sender", mail.getMaybeSender().asString(),
             "recipients", String.join(", ", rcpts),
             "date", rfc5322.format(sent != null ? sent : new Date()),
-            "quarantineKey", mail.getName());
+            "quarantineKey", quarantineKey);
     }
 
     private static String clean(String s) {

@@ -172,6 +172,35 @@ class MessageScannerTest {
         return cur;
     }
 
+    /** A multipart nested {@code levels} deep (each level its own boundary) around one text part. */
+    static byte[] nestedMultipart(int levels) {
+        StringBuilder b = new StringBuilder("From: a@example.org\r\nSubject: deep\r\nMIME-Version: 1.0\r\n");
+        for (int i = 0; i < levels; i++) {
+            b.append("Content-Type: multipart/mixed; boundary=\"b").append(i).append("\"\r\n\r\n--b").append(i).append("\r\n");
+        }
+        b.append("Content-Type: text/plain\r\n\r\nharmless text\r\n");
+        for (int i = levels - 1; i >= 0; i--) {
+            b.append("--b").append(i).append("--\r\n");
+        }
+        return b.toString().getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** Issue 14, defect 6: the multipart depth limit (default 64) and its parameter. */
+    @Test
+    void multipartNestingBeyondTheLimitIsUnscannableAndTheLimitIsAParameter() throws Exception {
+        assertThat(scan(nestedMultipart(60)).verdict()).isEqualTo(Verdict.CLEAN);
+        ScanReport deep = scan(nestedMultipart(100));
+        assertThat(deep.verdict()).isEqualTo(Verdict.UNSCANNABLE);
+        assertThat(deep.reason()).contains("multipart nesting deeper than 64").contains("maxMultipartDepth");
+        ScanReport allowed = new MessageScanner(client, MessageScanner.DEFAULT_MAX_NESTING_DEPTH, 128)
+            .scan(new ByteArrayInputStream(nestedMultipart(100)));
+        assertThat(allowed.verdict()).as(allowed.toJson()).isEqualTo(Verdict.CLEAN);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new MessageScanner(client, 7, 0))
+            .hasMessageContaining("maxMultipartDepth");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new MessageScanner(client, 7, 257))
+            .hasMessageContaining("maxMultipartDepth");
+    }
+
     @Test
     void messageNestingBeyondSevenLevelsIsUnscannable() throws Exception {
         byte[] clean = withAttachment("text/plain", "note.txt", TestFiles.cleanText());

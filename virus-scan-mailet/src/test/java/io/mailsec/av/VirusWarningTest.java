@@ -57,7 +57,34 @@ class VirusWarningTest {
         scan.service(mail);
         scan.destroy();
         assertThat(AvAttributes.verdict(mail)).contains(Verdict.INFECTED);
+        quarantined(mail, "qkey-" + mail.getName());
         return mail;
+    }
+
+    /** What Quarantine records once the mail is stored. */
+    static void quarantined(FakeMail mail, String key) {
+        AvAttributes.set(mail, AvAttributes.QUARANTINE_REPOSITORY, "file://var/mail/quarantine/");
+        AvAttributes.set(mail, AvAttributes.QUARANTINE_KEY, key);
+    }
+
+    /** Issue 14, defect 1: the warning says "kept in quarantine", so nothing is sent before the store succeeded. */
+    @Test
+    void mailThatWasNotQuarantinedGetsNoWarning() throws Exception {
+        FakeMailContext ctx = context();
+        FakeMail mail = infected("alice@localhost", true, "carol@localhost");
+        mail.removeAttribute(AvAttributes.QUARANTINE_KEY);
+        warning(ctx).service(mail);
+        assertThat(ctx.getSentMails()).isEmpty();
+    }
+
+    @Test
+    void theWarningQuotesTheKeyTheQuarantineStoredTheMailUnder() throws Exception {
+        FakeMailContext ctx = context();
+        FakeMail mail = infected("eve@example.org", false, "carol@localhost");
+        quarantined(mail, "stored-under-this-key");
+        warning(ctx).service(mail);
+        assertThat((String) ctx.getSentMails().get(0).getMsg().getContent()).contains("stored-under-this-key");
+        assertThat(ctx.getSentMails().get(0).getMsg().getHeader(VirusWarning.MARKER_HEADER)).containsExactly("stored-under-this-key");
     }
 
     static List<String> warned(FakeMailContext ctx) {
@@ -131,7 +158,7 @@ class VirusWarningTest {
         assertThat(w.getHeader("Auto-Submitted")).containsExactly("auto-generated");
         String body = (String) w.getContent();
         assertThat(body).contains("Test.EICAR.").contains("Quarterly report").contains("eve@example.org")
-            .contains("Sun, 22 Nov 2026").contains(mail.getName());
+            .contains("Sun, 22 Nov 2026").contains("qkey-" + mail.getName());
         assertThat(body).doesNotContain("EICAR-STANDARD").doesNotContain("UEsDB"); // no file, no base64 zip
         assertThat(ctx.getSentMails().get(0).getSender().asString()).isEqualTo(ctx.getPostmaster().asString());
     }
@@ -145,7 +172,7 @@ class VirusWarningTest {
         assertThat(w.getSubject()).isEqualTo("[ウイルス警告] Quarterly report");
         assertThat(w.getHeader("Subject")[0]).startsWith("=?UTF-8?");
         String body = (String) w.getContent();
-        assertThat(body).contains("隔離キー").contains(mail.getName()).contains("Test.EICAR.");
+        assertThat(body).contains("隔離キー").contains("qkey-" + mail.getName()).contains("Test.EICAR.");
     }
 
     @Test

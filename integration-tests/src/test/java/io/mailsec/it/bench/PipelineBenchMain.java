@@ -324,7 +324,7 @@ public final class PipelineBenchMain {
      * {@code MailsecStamp}'s header). mailsec minus this is what the checks cost inside James.
      */
     static Path noChecksOverlay(Path work) throws Exception {
-        String check = shippedMailAuthCheck("<receivedSpf>false</receivedSpf>\n            </mailet>");
+        String check = shippedMailAuthCheck("<temperrorDisposition>none</temperrorDisposition>\n            </mailet>");
         return ShippedConf.in(Files.createTempDirectory(work, "nochecks"))
                 .edit("mailetcontainer.xml", VIRUS_SCAN, "")
                 .edit("mailetcontainer.xml", check, "<mailet match=\"All\" class=\"io.mailsec.core.james.MailsecStamp\"/>")

@@ -10,7 +10,6 @@ import io.mailsec.dkim.SigningKey;
 import io.mailsec.it.JamesProcess;
 import io.mailsec.it.MailClient;
 import io.mailsec.it.SmtpDialog;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -184,15 +183,8 @@ class DkimIT {
         byte[] msg = (forged + new String(signed, StandardCharsets.ISO_8859_1)).getBytes(StandardCharsets.ISO_8859_1);
         try (SmtpDialog smtp = SmtpDialog.connect(james.host(), james.smtpPort())) {
             smtp.reply();
-            assertThat(SmtpDialog.code(smtp.command("EHLO football.example.com"))).isEqualTo(250);
-            assertThat(SmtpDialog.code(smtp.command("MAIL FROM:<joe@football.example.com>"))).isEqualTo(250);
-            assertThat(SmtpDialog.code(smtp.command("RCPT TO:<" + james.demoUser() + ">"))).isEqualTo(250);
-            assertThat(SmtpDialog.code(smtp.command("DATA"))).isEqualTo(354);
-            OutputStream out = smtp.socket().getOutputStream();
-            out.write(msg);
-            out.write(".\r\n".getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            assertThat(SmtpDialog.code(smtp.reply())).isEqualTo(250);
+            assertThat(SmtpDialog.code(smtp.send("football.example.com", "joe@football.example.com",
+                java.util.List.of(james.demoUser()), msg))).isEqualTo(250);
             smtp.command("QUIT");
         }
         MimeMessage[] got = new MimeMessage[1];

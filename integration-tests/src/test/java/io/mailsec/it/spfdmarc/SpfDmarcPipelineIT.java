@@ -38,6 +38,8 @@ import io.mailsec.it.ShippedConf;
 class SpfDmarcPipelineIT {
     static final String CLIENT = "127.0.2.10";
     static final String DNS = "127.0.2.53";
+    /** Nothing listens here. */
+    static final String DEAD_DNS = "127.0.2.99";
     static Dnsmasq dnsmasq;
     static Path work;
     static JamesProcess james;
@@ -69,7 +71,15 @@ class SpfDmarcPipelineIT {
                 "txt-record=rejecting.test,\"v=spf1 ip4:192.0.2.1 -all\"",
                 "txt-record=_dmarc.rejecting.test,\"v=DMARC1; p=reject\"",
                 "txt-record=_dmarc.quarantining.test,\"v=DMARC1; p=quarantine\"",
-                "txt-record=other.test,\"v=spf1 ~all\""));
+                "txt-record=other.test,\"v=spf1 ~all\"",
+                // Issue 14, defect 2: names under dead.* are forwarded to a server that does not
+                // exist, so their lookups fail temporarily while the _dmarc records answer.
+                "txt-record=spftemp.test,\"v=spf1 include:spf.dead.spftemp.test -all\"",
+                "txt-record=_dmarc.spftemp.test,\"v=DMARC1; p=reject\"",
+                "server=/dead.spftemp.test/" + DEAD_DNS,
+                "txt-record=dkimtemp.test,\"v=spf1 ip4:192.0.2.1 ~all\"",
+                "txt-record=_dmarc.dkimtemp.test,\"v=DMARC1; p=reject\"",
+                "server=/dead._domainkey.dkimtemp.test/" + DEAD_DNS));
     }
 
     /**
@@ -86,8 +96,18 @@ class SpfDmarcPipelineIT {
                 .dir();
     }
 
+    static String message(String headerFrom, String subject) {
+        return "From: " + headerFrom + "\r\nTo: " + james.demoUser() + "\r\nSubject: " + subject
+                + "\r\nMessage-ID: <" + UUID.randomUUID() + "@other.test>\r\n\r\nbody\r\n";
+    }
+
     /** Plain SMTP to the MX port from 127.0.2.10; returns the reply code of each step. */
     static List<Integer> send(String mailFrom, String headerFrom, String subject) throws IOException {
+        return send(mailFrom, message(headerFrom, subject));
+    }
+
+    /** The same with a whole message (CRLF line ends, ending in CRLF). */
+    static List<Integer> send(String mailFrom, String message) throws IOException {
         List<Integer> codes = new ArrayList<>();
         try (Socket s = new Socket()) {
             s.bind(new InetSocketAddress(InetAddress.getByName(CLIENT), 0));
@@ -106,9 +126,7 @@ class SpfDmarcPipelineIT {
             }
             codes.add(cmd(out, in, "RCPT TO:<" + james.demoUser() + ">"));
             codes.add(cmd(out, in, "DATA"));
-            String msg = "From: " + headerFrom + "\r\nTo: " + james.demoUser() + "\r\nSubject: " + subject
-                    + "\r\nMessage-ID: <" + UUID.randomUUID() + "@other.test>\r\n\r\nbody\r\n.";
-            codes.add(cmd(out, in, msg));
+            codes.add(cmd(out, in, message + "."));
             cmd(out, in, "QUIT");
         }
         return codes;
@@ -213,6 +231,36 @@ class SpfDmarcPipelineIT {
         assertThat(subjects).doesNotContain(rejected, quarantined);
         assertThat(james.log()).contains("result=fail policy=reject disposition=reject")
                 .contains("result=fail policy=quarantine disposition=quarantine");
+    }
+
+    /**
+     * Issue 14, defect 2: the receiver's DNS trouble never rejects. An aligned SPF check that ended in
+     * temperror (its include cannot be looked up), or an aligned DKIM signature whose key lookup failed
+     * next to an SPF softfail, is dmarc=temperror with disposition none: delivered and tagged, not kept in
+     * dmarc-rejected as the p=reject of a fail would be.
+     */
+    @Test
+    void alignedTemporaryErrorsAreTemperrorAndDelivered() throws Exception {
+        String spfTemp = "spf-temperror " + UUID.randomUUID();
+        assertThat(send("bounce@spftemp.test", "A <a@spftemp.test>", spfTemp)).containsExactly(220, 250, 250, 250, 354, 250);
+        String dkimTemp = "dkim-temperror " + UUID.randomUUID();
+        io.mailsec.dkim.SigningKey key = io.mailsec.dkim.DkimKeys.generate(io.mailsec.dkim.SigningKey.Type.RSA, 2048, "dead");
+        String body = message("B <b@dkimtemp.test>", dkimTemp);
+        String signed = io.mailsec.dkim.DkimSigner.sign(body.getBytes(StandardCharsets.US_ASCII),
+                List.of(new io.mailsec.dkim.SignSpec(key, "dkimtemp.test", "dead"))).get(0) + "\r\n" + body;
+        assertThat(send("bounce@dkimtemp.test", signed)).containsExactly(220, 250, 250, 250, 354, 250);
+
+        for (String subject : List.of(spfTemp, dkimTemp)) {
+            MimeMessage m = delivered(subject);
+            String ar = javax.mail.internet.MimeUtility.unfold(m.getHeader("Authentication-Results")[0]).replaceAll("\\s+", " ");
+            assertThat(ar).as(subject).contains("dmarc=temperror").contains("policy.dmarc=reject").doesNotContain("null");
+        }
+        String ar = javax.mail.internet.MimeUtility.unfold(delivered(spfTemp).getHeader("Authentication-Results")[0]);
+        assertThat(ar).contains("spf=temperror");
+        ar = javax.mail.internet.MimeUtility.unfold(delivered(dkimTemp).getHeader("Authentication-Results")[0]);
+        assertThat(ar).contains("dkim=temperror").contains("spf=softfail");
+        assertThat(repository("dmarc-rejected")).noneMatch(r -> r.contains(spfTemp) || r.contains(dkimTemp));
+        assertThat(james.log()).contains("result=temperror policy=reject disposition=none");
     }
 
     @Test

@@ -136,15 +136,16 @@ public final class DnsjavaResolver implements DnsResolver {
                 return DnsResult.of(DnsStatus.TIMEOUT, 0, "timeout querying " + Type.string(type) + " " + name
                         + " at " + description);
             }
-            return DnsResult.of(DnsStatus.SERVFAIL, 0, "error querying " + Type.string(type) + " " + name + " at "
-                    + description + ": " + e.getMessage());
+            return DnsResult.of(DnsStatus.SERVFAIL, 0, "network error querying " + Type.string(type) + " " + name + " at "
+                    + description + ": " + describe(e));
         }
         int rcode = response.getRcode();
         if (rcode == Rcode.NXDOMAIN) {
             return DnsResult.of(DnsStatus.NXDOMAIN, negativeTtl(response), name + " does not exist");
         }
         if (rcode != Rcode.NOERROR) {
-            return DnsResult.of(DnsStatus.SERVFAIL, 0, Type.string(type) + " " + name + ": " + Rcode.string(rcode));
+            return DnsResult.of(DnsStatus.SERVFAIL, 0, "server answered " + Rcode.string(rcode) + " to " + Type.string(type) + " "
+                    + name + " at " + description);
         }
         List<T> out = new ArrayList<>();
         long ttl = Long.MAX_VALUE;
@@ -158,6 +159,30 @@ public final class DnsjavaResolver implements DnsResolver {
             return DnsResult.of(DnsStatus.NODATA, negativeTtl(response), "no " + Type.string(type) + " records for " + name);
         }
         return DnsResult.ok(out, ttl);
+    }
+
+    /**
+     * What went wrong, for a reason a person reads: many network exceptions carry no message
+     * (PortUnreachableException when the server is down, ClosedChannelException), so the exception
+     * kind is named, and each cause's message is added.
+     */
+    static String describe(Throwable e) {
+        List<String> parts = new ArrayList<>();
+        boolean informative = false;
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            String m = t.getMessage();
+            // JDK exceptions made from a cause copy the cause's toString() as their message
+            boolean own = m != null && !m.isBlank() && (t.getCause() == null || !m.equals(t.getCause().toString()));
+            if (t == e) {
+                parts.add(t.getClass().getSimpleName() + (own ? " " + m : ""));
+            } else if (own) {
+                parts.add(m);
+            } else if (!informative) {
+                parts.add(t.getClass().getSimpleName());
+            }
+            informative |= own;
+        }
+        return String.join("; ", parts);
     }
 
     /** dnsjava 3 reports timeouts as SocketTimeoutException or as a plain IOException("Timed out ..."). */

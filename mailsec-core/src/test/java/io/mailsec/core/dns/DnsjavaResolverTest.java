@@ -83,6 +83,34 @@ class DnsjavaResolverTest {
         assertThat(r.status().isTemporary()).isTrue();
     }
 
+    /** Issue 14, defect 5: a dead server's exception has no message, and the reason ended in ": null". */
+    @Test
+    void deadServerReasonNamesServerNameTypeAndKind() throws Exception {
+        int port;
+        try (DatagramSocket s = new DatagramSocket(0, InetAddress.getByName("127.0.5.55"))) {
+            port = s.getLocalPort(); // closed again: the kernel answers ICMP port unreachable
+        }
+        DnsjavaResolver r = DnsjavaResolver.create(List.of("127.0.5.55:" + port), Duration.ofMillis(500));
+        DnsResult<String> res = r.txt("multi.example.test");
+        assertThat(res.status().isTemporary()).isTrue();
+        assertThat(res.detail()).contains("TXT").contains("multi.example.test").contains("127.0.5.55:" + port)
+                .doesNotContain("null").matches(".*(network error|timeout).*");
+    }
+
+    @Test
+    void describeNamesTheKindWhenThereIsNoMessage() {
+        assertThat(DnsjavaResolver.describe(new java.net.PortUnreachableException())).isEqualTo("PortUnreachableException");
+        assertThat(DnsjavaResolver.describe(new java.io.IOException(new java.nio.channels.ClosedChannelException())))
+                .isEqualTo("IOException; ClosedChannelException");
+        assertThat(DnsjavaResolver.describe(new java.io.IOException("send failed", new java.net.SocketException("Network is unreachable"))))
+                .isEqualTo("IOException send failed; Network is unreachable");
+    }
+
+    @Test
+    void refusedNameReasonNamesTheServer() {
+        assertThat(resolver.txt("elsewhere.invalid").detail()).contains("REFUSED").contains("TXT").contains("127.0.5.53");
+    }
+
     @Test
     void silentServerIsTimeoutNotEmpty() throws Exception {
         try (DatagramSocket blackHole = new DatagramSocket(0, InetAddress.getByName("127.0.5.54"))) {
