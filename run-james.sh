@@ -18,6 +18,9 @@
 #   CLAMD [start one]              host:port of a running clamd; unset: start clamd on 127.0.0.1:$CLAMD_PORT
 #   CLAMD_PORT [3310]              port for the clamd this script starts (real signatures from
 #                                  /var/lib/clamav when present, else EICAR test signatures only)
+#   JAMES_CWD [/]                  the directory James is started in; like the official image
+#                                  (current directory /, -Dworking.directory=...), it is not the
+#                                  working directory, so every relative path must go through James's
 #   MAILSEC_REBUILD=1              rebuild the jars even when they exist
 set -euo pipefail
 
@@ -60,6 +63,7 @@ fi
 # 2. Assemble the working directory. Configuration is refreshed from james-conf at every start;
 #    mail (var/), logs and the TLS material (conf/tls/) are kept.
 mkdir -p "$WORK/conf" "$WORK/extensions-jars" "$WORK/var" "$WORK/logs" "$WORK/conf/tls"
+WORK="$(cd "$WORK" && pwd)" # James starts elsewhere (step 6): only absolute paths are passed on
 find "$WORK/conf" -maxdepth 1 -type f -delete
 cp -R "$ROOT/james-conf/conf/." "$WORK/conf/"
 if [ -n "${JAMES_CONF_OVERLAY:-}" ]; then
@@ -143,10 +147,12 @@ CONF
 fi
 sed -i "s#<clamd>127.0.0.1:3310</clamd>#<clamd>$CLAMD</clamd>#" "$WORK/conf/mailetcontainer.xml"
 
-# 6. Start James.
-cd "$WORK"
+# 6. Start James, as the official image does: from another directory than the working directory,
+#    with the working directory, logback and jvm.properties named by absolute paths.
+cd "${JAMES_CWD:-/}"
 # shellcheck disable=SC2086
-"$JAVA" $JAVA_OPTS -Dworking.directory="$WORK" -Dlogback.configurationFile="$WORK/conf/logback.xml" \
+"$JAVA" $JAVA_OPTS -Dworking.directory="$WORK/" -Dlogback.configurationFile="$WORK/conf/logback.xml" \
+  -Dextra.props="$WORK/conf/jvm.properties" \
   -Djdk.tls.ephemeralDHKeySize=2048 -cp "$LIB/*" org.apache.james.MemoryJamesServerMain &
 JAMES_PID=$!
 stop() {

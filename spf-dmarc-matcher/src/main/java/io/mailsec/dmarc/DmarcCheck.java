@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
+import java.util.Set;
 import java.util.Optional;
 
 import javax.mail.MessagingException;
@@ -21,8 +21,10 @@ import org.slf4j.LoggerFactory;
 
 import io.mailsec.core.authres.AuthResult;
 import io.mailsec.core.authres.AuthResultsHeader;
-import io.mailsec.spf.MailetParams;
+import io.mailsec.core.config.DnsParameters;
+import io.mailsec.core.config.Parameters;
 import io.mailsec.spf.NetworkList;
+import io.mailsec.spf.TrustedNetworksParameter;
 import io.mailsec.spf.SpfAttributes;
 
 /**
@@ -40,45 +42,33 @@ public class DmarcCheck extends GenericMailet {
     private boolean skipAuthenticated;
     private NetworkList trustedNetworks;
 
+    /** Every init parameter this mailet reads. */
+    public static final Set<String> PARAMETERS = Parameters.union(DnsParameters.NAMES, Set.of("authservId", "addHeader",
+            "skipAuthenticated", TrustedNetworksParameter.NAME, "mode", "temperrorDisposition", "parallelLookups", "publicSuffixList"));
+
     @Override
     public void init() throws MessagingException {
-        String servers = getInitParameter("dnsServers", "");
-        long timeout = MailetParams.positiveLong(this, "dnsTimeout", 5000);
-        authservId = getInitParameter("authservId", localHostName()).trim();
-        if (authservId.isBlank() || authservId.contains(";") || authservId.contains(" ")) {
-            throw new MessagingException("invalid parameter authservId='" + authservId + "'");
+        Parameters<MessagingException> p = Parameters.of(getMailetConfig(), PARAMETERS);
+        authservId = p.string("authservId", localHostName());
+        if (authservId.contains(";") || authservId.contains(" ")) {
+            throw p.bad("authservId", authservId, "a host name (no spaces or ';')");
         }
-        addHeader = MailetParams.bool(this, "addHeader", true);
-        skipAuthenticated = MailetParams.bool(this, "skipAuthenticated", true);
-        trustedNetworks = MailetParams.networks(this, "trustedNetworks", "127.0.0.0/8, ::1");
-        String modeParam = getInitParameter("mode", "rfc9989");
-        DmarcMode mode;
-        switch (modeParam.trim().toLowerCase(Locale.ROOT)) {
-            case "rfc9989":
-            case "dmarcbis":
-                mode = DmarcMode.RFC9989;
-                break;
-            case "rfc7489":
-                mode = DmarcMode.RFC7489;
-                break;
-            default:
-                throw new MessagingException("invalid parameter mode='" + modeParam + "': expected rfc9989 or rfc7489");
-        }
-        String temperror = getInitParameter("temperrorDisposition", "none").trim();
-        DmarcPolicy temperrorDisposition = DmarcPolicy.parse(temperror);
-        if (temperrorDisposition == null || temperrorDisposition == DmarcPolicy.REJECT) {
-            throw new MessagingException("invalid parameter temperrorDisposition='" + temperror + "': expected none or quarantine"
-                    + " (a temperror comes from the receiver's own DNS trouble and never rejects)");
-        }
-        DmarcEvaluator.Builder b = DmarcEvaluator.builder(MailetParams.dns(servers, timeout)).mode(mode)
+        addHeader = p.bool("addHeader", true);
+        skipAuthenticated = p.bool("skipAuthenticated", true);
+        trustedNetworks = TrustedNetworksParameter.read(p);
+        DmarcMode mode = p.oneOf("mode", "rfc9989", List.of("rfc9989", "dmarcbis", "rfc7489")).equals("rfc7489")
+                ? DmarcMode.RFC7489 : DmarcMode.RFC9989;
+        // a temperror comes from the receiver's own DNS trouble: never rejected
+        DmarcPolicy temperrorDisposition = DmarcPolicy.parse(p.oneOf("temperrorDisposition", "none", List.of("none", "quarantine")));
+        DmarcEvaluator.Builder b = DmarcEvaluator.builder(DnsParameters.resolver(p)).mode(mode)
                 .temperrorDisposition(temperrorDisposition)
-                .executor(MailetParams.bool(this, "parallelLookups", true) ? io.mailsec.spf.ParallelLookups.sharedExecutor() : null);
-        String psl = getInitParameter("publicSuffixList");
-        if (psl != null && !psl.isBlank()) {
+                .executor(p.bool("parallelLookups", true) ? io.mailsec.spf.ParallelLookups.sharedExecutor() : null);
+        Path psl = p.file("publicSuffixList");
+        if (psl != null) {
             try {
-                b.publicSuffixList(PublicSuffixList.load(Path.of(psl.trim())));
+                b.publicSuffixList(PublicSuffixList.load(psl));
             } catch (IOException | RuntimeException e) {
-                throw new MessagingException("invalid parameter publicSuffixList='" + psl + "': " + e.getMessage());
+                throw p.bad("publicSuffixList", p.raw("publicSuffixList"), "a public suffix list file (" + psl + ": " + e.getMessage() + ")");
             }
         }
         dmarc = b.build();

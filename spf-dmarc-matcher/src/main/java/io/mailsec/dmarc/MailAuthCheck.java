@@ -2,6 +2,7 @@ package io.mailsec.dmarc;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import javax.mail.MessagingException;
 
@@ -9,10 +10,10 @@ import org.apache.mailet.Mail;
 import org.apache.mailet.Mailet;
 import org.apache.mailet.base.GenericMailet;
 
+import io.mailsec.core.config.Parameters;
 import io.mailsec.core.james.OverriddenMailetConfig;
 import io.mailsec.dkim.DkimResult;
 import io.mailsec.dkim.mailet.DkimVerify;
-import io.mailsec.spf.MailetParams;
 import io.mailsec.spf.SpfCheck;
 
 /**
@@ -32,18 +33,24 @@ public class MailAuthCheck extends GenericMailet {
     private SpfCheck spf;
     private DmarcCheck dmarc;
 
+    /** Every init parameter: those of the three stages and receivedSpf. */
+    public static final Set<String> PARAMETERS = Parameters.union(Parameters.union(DkimVerify.PARAMETERS, SpfCheck.PARAMETERS),
+            Parameters.union(DmarcCheck.PARAMETERS, Set.of("receivedSpf")));
+
     @Override
     public void init() throws MessagingException {
-        boolean receivedSpf = MailetParams.bool(this, "receivedSpf", false);
+        Parameters<MessagingException> p = Parameters.of(getMailetConfig(), PARAMETERS);
+        boolean receivedSpf = p.bool("receivedSpf", false);
         String name = getMailetName();
         dkim = new DkimVerify();
         // DmarcCheck writes the one header with the DKIM results in it
-        dkim.init(new OverriddenMailetConfig(getMailetConfig(), name + "/DkimVerify", Map.of("addHeader", "false")));
+        dkim.init(new OverriddenMailetConfig(getMailetConfig(), name + "/DkimVerify", DkimVerify.PARAMETERS,
+                Map.of("addHeader", "false")));
         spf = new SpfCheck();
-        spf.init(new OverriddenMailetConfig(getMailetConfig(), name + "/SpfCheck",
+        spf.init(new OverriddenMailetConfig(getMailetConfig(), name + "/SpfCheck", SpfCheck.PARAMETERS,
                 Map.of("addHeader", String.valueOf(receivedSpf))));
         dmarc = new DmarcCheck();
-        dmarc.init(new OverriddenMailetConfig(getMailetConfig(), name + "/DmarcCheck", Map.of()));
+        dmarc.init(new OverriddenMailetConfig(getMailetConfig(), name + "/DmarcCheck", DmarcCheck.PARAMETERS, Map.of()));
     }
 
     @Override

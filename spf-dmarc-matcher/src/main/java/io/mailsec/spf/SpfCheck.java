@@ -14,6 +14,9 @@ import org.apache.mailet.base.GenericMailet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.mailsec.core.config.DnsParameters;
+import io.mailsec.core.config.Parameters;
+
 /**
  * Evaluates SPF (RFC 7208) for the MAIL FROM identity (and optionally HELO) of incoming mail, stores
  * the results as {@link SpfAttributes} and prepends a Received-SPF header (§9.1). Mail from trusted
@@ -37,23 +40,27 @@ public class SpfCheck extends GenericMailet {
     private boolean skipAuthenticated;
     private NetworkList trustedNetworks;
 
+    /** Every init parameter this mailet reads. */
+    public static final java.util.Set<String> PARAMETERS = Parameters.union(DnsParameters.NAMES, java.util.Set.of("receiver",
+            "addHeader", "checkHelo", "skipAuthenticated", TrustedNetworksParameter.NAME, "defaultExplanation", "parallelLookups"));
+
     @Override
     public void init() throws MessagingException {
-        String servers = getInitParameter("dnsServers", "");
-        long timeout = MailetParams.positiveLong(this, "dnsTimeout", 5000);
-        receiver = getInitParameter("receiver", localHostName());
-        addHeader = MailetParams.bool(this, "addHeader", true);
-        checkHelo = MailetParams.bool(this, "checkHelo", true);
-        skipAuthenticated = MailetParams.bool(this, "skipAuthenticated", true);
-        trustedNetworks = MailetParams.networks(this, "trustedNetworks", "127.0.0.0/8, ::1");
-        String explanation = getInitParameter("defaultExplanation", SpfEvaluator.DEFAULT_EXPLANATION);
-        io.mailsec.core.dns.DnsResolver dns = MailetParams.dns(servers, timeout);
+        Parameters<MessagingException> p = Parameters.of(getMailetConfig(), PARAMETERS);
+        receiver = p.string("receiver", localHostName());
+        addHeader = p.bool("addHeader", true);
+        checkHelo = p.bool("checkHelo", true);
+        skipAuthenticated = p.bool("skipAuthenticated", true);
+        trustedNetworks = TrustedNetworksParameter.read(p);
+        String explanation = p.string("defaultExplanation", SpfEvaluator.DEFAULT_EXPLANATION);
+        io.mailsec.core.dns.DnsResolver dns = DnsParameters.resolver(p);
+        boolean parallel = p.bool("parallelLookups", true);
         try {
             spf = SpfEvaluator.builder(dns).receiver(receiver)
                     .defaultExplanation(explanation)
-                    .executor(MailetParams.bool(this, "parallelLookups", true) ? ParallelLookups.sharedExecutor() : null).build();
+                    .executor(parallel ? ParallelLookups.sharedExecutor() : null).build();
         } catch (IllegalArgumentException e) {
-            throw new MessagingException("invalid parameter defaultExplanation='" + explanation + "': " + e.getMessage());
+            throw p.bad("defaultExplanation", explanation, "an SPF macro string (" + e.getMessage() + ")");
         }
     }
 

@@ -2,6 +2,8 @@ package io.mailsec.spf;
 
 import java.net.InetSocketAddress;
 
+import io.mailsec.core.config.DnsParameters;
+import io.mailsec.core.config.Parameters;
 import org.apache.commons.configuration2.Configuration;
 import org.apache.commons.configuration2.ex.ConfigurationException;
 import org.apache.james.core.MailAddress;
@@ -35,37 +37,17 @@ public class SpfMailHook implements MailHook {
 
     @Override
     public void init(Configuration config) throws ConfigurationException {
-        String servers = config.getString("dnsServers", "");
-        String timeout = config.getString("dnsTimeout", "5000");
-        long t;
-        try {
-            t = Long.parseLong(timeout.trim());
-            if (t <= 0) {
-                throw new NumberFormatException();
-            }
-        } catch (NumberFormatException e) {
-            throw new ConfigurationException("invalid parameter dnsTimeout='" + timeout + "': expected a positive integer");
-        }
-        deferOnTemperror = bool(config, "deferOnTemperror", false);
-        rejectSoftfail = bool(config, "rejectSoftfail", false);
-        io.mailsec.core.dns.DnsResolver dns;
-        try {
-            dns = MailetParams.dns(servers, t);
-        } catch (javax.mail.MessagingException e) {
-            throw new ConfigurationException(e.getMessage());
-        }
-        spf = SpfEvaluator.builder(dns)
-                .receiver(config.getString("receiver", SpfCheck.localHostName()))
-                .executor(bool(config, "parallelLookups", true) ? ParallelLookups.sharedExecutor() : null).build();
+        Parameters<ConfigurationException> p = Parameters.of("SpfMailHook", config, PARAMETERS);
+        deferOnTemperror = p.bool("deferOnTemperror", false);
+        rejectSoftfail = p.bool("rejectSoftfail", false);
+        spf = SpfEvaluator.builder(DnsParameters.resolver(p))
+                .receiver(p.string("receiver", SpfCheck.localHostName()))
+                .executor(p.bool("parallelLookups", true) ? ParallelLookups.sharedExecutor() : null).build();
     }
 
-    private static boolean bool(Configuration c, String name, boolean def) throws ConfigurationException {
-        try {
-            return MailetParams.parseBool(name, c.getString(name, null), def);
-        } catch (javax.mail.MessagingException e) {
-            throw new ConfigurationException(e.getMessage());
-        }
-    }
+    /** Every parameter this hook reads. */
+    public static final java.util.Set<String> PARAMETERS = Parameters.union(DnsParameters.NAMES,
+            java.util.Set.of("deferOnTemperror", "rejectSoftfail", "receiver", "parallelLookups"));
 
     /** For tests and embedding. */
     public void setEvaluator(SpfEvaluator evaluator) {

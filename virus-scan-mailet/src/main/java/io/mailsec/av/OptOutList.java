@@ -15,7 +15,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Addresses that asked for no virus warnings: a UTF-8 text file, one address per line
  * ({@code user@example.com}, or {@code @example.com} for a whole domain), {@code #} starts a comment,
- * case-insensitive. Re-read when its modification time changes; a missing file means nobody opted out.
+ * case-insensitive. Re-read when its modification time changes. The file must exist at start
+ * ({@link VirusWarning} checks); one removed later means nobody opted out, with a WARN line.
  */
 final class OptOutList {
     private static final Logger LOG = LoggerFactory.getLogger(OptOutList.class);
@@ -58,6 +59,9 @@ final class OptOutList {
             loaded = t;
             LOG.info("virus-warning opt-out file={} entries={}", file, s.size());
         } catch (NoSuchFileException e) {
+            if (loaded != null) {
+                LOG.warn("virus-warning opt-out file={} removed: nobody is opted out until it is back", file);
+            }
             entries = Set.of();
             loaded = null;
         } catch (IOException e) {

@@ -2,6 +2,7 @@ package io.mailsec.av;
 
 import javax.inject.Inject;
 import javax.mail.MessagingException;
+import io.mailsec.core.config.Parameters;
 import org.apache.james.mailrepository.api.MailKey;
 import org.apache.james.mailrepository.api.MailRepository;
 import org.apache.james.mailrepository.api.MailRepositoryStore;
@@ -41,13 +42,13 @@ public class Quarantine extends GenericMailet {
         this.store = store;
     }
 
+    /** Every init parameter this mailet reads. */
+    public static final java.util.Set<String> PARAMETERS = java.util.Set.of("repositoryPath", "passThrough");
+
     @Override
     public void init() throws MessagingException {
-        InitParams p = new InitParams(getMailetConfig());
-        String path = p.string("repositoryPath", null);
-        if (path == null) {
-            throw p.bad("repositoryPath", "", "a mail repository URL such as file://var/mail/quarantine/");
-        }
+        Parameters<MessagingException> p = Parameters.of(getMailetConfig(), PARAMETERS);
+        String path = p.required("repositoryPath", "a mail repository URL such as file://var/mail/quarantine/");
         try {
             url = MailRepositoryUrl.from(path);
             repository = store.select(url);

@@ -28,7 +28,7 @@ final class RateLimiter {
             throw new IllegalArgumentException(spec);
         }
         int max = Integer.parseInt(spec.substring(0, slash).trim());
-        Duration window = InitParams.parseDuration(spec.substring(slash + 1));
+        Duration window = org.apache.james.util.DurationParser.parse(spec.substring(slash + 1).trim());
         if (max < 0 || window.isZero()) {
             throw new IllegalArgumentException(spec);
         }

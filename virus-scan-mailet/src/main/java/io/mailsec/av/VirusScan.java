@@ -3,10 +3,12 @@ package io.mailsec.av;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import javax.mail.MessagingException;
 import javax.mail.internet.MimeMessage;
+import io.mailsec.core.config.Parameters;
 import org.apache.james.lifecycle.api.LifecycleUtil;
 import org.apache.mailet.Attribute;
 import org.apache.mailet.AttributeValue;
@@ -46,9 +48,13 @@ public class VirusScan extends GenericMailet {
     private volatile String engine;
     private volatile long engineFetched;
 
+    /** Every init parameter this mailet reads. */
+    public static final Set<String> PARAMETERS = Set.of("clamd", "connectTimeout", "readTimeout", "poolSize", "streamMaxLength",
+        "maxNestingDepth", "maxMultipartDepth", "onScannerFailure", "retryDelay", "maxRetries", "retryExhaustedProcessor", "addHeaders");
+
     @Override
     public void init() throws MessagingException {
-        InitParams p = new InitParams(getMailetConfig());
+        Parameters<MessagingException> p = Parameters.of(getMailetConfig(), PARAMETERS);
         String clamd = p.string("clamd", "127.0.0.1:3310");
         ClamdEndpoint endpoint;
         try {
@@ -58,12 +64,6 @@ public class VirusScan extends GenericMailet {
         }
         int connectTimeout = (int) p.duration("connectTimeout", Duration.ofSeconds(2)).toMillis();
         int readTimeout = (int) p.duration("readTimeout", Duration.ofSeconds(60)).toMillis();
-        if (connectTimeout <= 0) {
-            throw p.bad("connectTimeout", p.string("connectTimeout", ""), "a positive duration");
-        }
-        if (readTimeout <= 0) {
-            throw p.bad("readTimeout", p.string("readTimeout", ""), "a positive duration");
-        }
         client = ClamdClient.builder(endpoint)
             .connectTimeoutMillis(connectTimeout)
             .ioTimeoutMillis(readTimeout)
@@ -72,8 +72,8 @@ public class VirusScan extends GenericMailet {
             .build();
         scanner = new MessageScanner(client, p.integer("maxNestingDepth", MessageScanner.DEFAULT_MAX_NESTING_DEPTH, 0, 100),
             p.integer("maxMultipartDepth", MessageScanner.DEFAULT_MAX_MULTIPART_DEPTH, 1, MessageScanner.LIMIT_MAX_MULTIPART_DEPTH));
-        retry = p.oneOf("onScannerFailure", "retry", Set.of("retry", "deliver")).equals("retry");
-        retryDelay = p.duration("retryDelay", Duration.ofMinutes(5));
+        retry = p.oneOf("onScannerFailure", "retry", List.of("retry", "deliver")).equals("retry");
+        retryDelay = p.duration("retryDelay", Duration.ofMinutes(5), Duration.ZERO);
         maxRetries = p.integer("maxRetries", 288, 0, 100_000);
         retryExhaustedProcessor = p.string("retryExhaustedProcessor", Mail.ERROR);
         addHeaders = p.bool("addHeaders", true);

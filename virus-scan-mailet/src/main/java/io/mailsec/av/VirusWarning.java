@@ -5,7 +5,6 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.text.SimpleDateFormat;
 import java.util.ArrayList;
 import java.util.Date;
@@ -20,6 +19,8 @@ import javax.mail.MessagingException;
 import javax.mail.Session;
 import javax.mail.internet.InternetAddress;
 import javax.mail.internet.MimeMessage;
+import io.mailsec.core.config.Parameters;
+import io.mailsec.core.james.JamesPaths;
 import org.apache.james.core.MailAddress;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMailet;
@@ -53,9 +54,13 @@ public class VirusWarning extends GenericMailet {
     private String fromSpec;
     private MailAddress from;
 
+    /** Every init parameter this mailet reads. */
+    public static final Set<String> PARAMETERS = Set.of("language", "templateDirectory", "warnSender", "warnRecipients",
+        "optOutFile", "rateLimit", "from");
+
     @Override
     public void init() throws MessagingException {
-        InitParams p = new InitParams(getMailetConfig());
+        Parameters<MessagingException> p = Parameters.of(getMailetConfig(), PARAMETERS);
         String language = p.string("language", "en");
         if (!language.matches("[a-zA-Z]{2,8}(-[a-zA-Z0-9]{1,8})?")) {
             throw p.bad("language", language, "a language tag such as en or ja");
@@ -73,7 +78,9 @@ public class VirusWarning extends GenericMailet {
         warnSender = p.bool("warnSender", true);
         warnRecipients = p.bool("warnRecipients", true);
         String optOutFile = p.string("optOutFile", null);
-        optOut = new OptOutList(optOutFile == null ? null : Paths.get(optOutFile));
+        // must exist when configured: an empty file means nobody opted out
+        Path optOutPath = p.file("optOutFile");
+        optOut = new OptOutList(optOutPath);
         String rate = p.string("rateLimit", "10/1h");
         try {
             rateLimiter = RateLimiter.parse(rate, System::currentTimeMillis);
@@ -88,17 +95,17 @@ public class VirusWarning extends GenericMailet {
                 throw p.bad("from", fromSpec, "an e-mail address");
             }
         }
-        LOG.info("VirusWarning init language={} warnSender={} warnRecipients={} optOutFile={} rateLimit={}",
-            language, warnSender, warnRecipients, optOutFile, rate);
+        LOG.info("VirusWarning init language={} templateDirectory={} warnSender={} warnRecipients={} optOutFile={} rateLimit={}",
+            language, dir == null ? "(built-in)" : JamesPaths.resolve(dir), warnSender, warnRecipients, optOutPath, rate);
     }
 
-    private String loadTemplate(InitParams p, String dir, String language) throws MessagingException {
+    private String loadTemplate(Parameters<MessagingException> p, String dir, String language) throws MessagingException {
         String name = "virus-warning-" + language.toLowerCase(Locale.ROOT) + ".txt";
         try {
             if (dir != null) {
-                Path f = Paths.get(dir, name);
+                Path f = p.directory("templateDirectory").resolve(name);
                 if (!Files.isReadable(f)) {
-                    throw p.bad("templateDirectory", dir, "a directory containing " + name);
+                    throw p.bad("templateDirectory", dir, "a directory containing " + name + " (" + f + " is not readable)");
                 }
                 return Files.readString(f, StandardCharsets.UTF_8).replace("\r\n", "\n");
             }

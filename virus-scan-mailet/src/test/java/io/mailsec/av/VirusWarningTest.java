@@ -175,6 +175,23 @@ class VirusWarningTest {
         assertThat(body).contains("隔離キー").contains("qkey-" + mail.getName()).contains("Test.EICAR.");
     }
 
+    /** Issue 15: a configured opt-out file that is not there was silently "nobody opted out"; relative paths are James's. */
+    @Test
+    void optOutFileIsReadFromJamesWorkingDirectoryAndMustExist() throws Exception {
+        Files.createDirectories(tmp.resolve("conf"));
+        Files.writeString(tmp.resolve("conf/optout.txt"), "carol@localhost\n");
+        System.setProperty("working.directory", tmp.toString());
+        try {
+            FakeMailContext ctx = context();
+            warning(ctx, "optOutFile", "conf/optout.txt").service(infected("eve@example.org", false, "carol@localhost", "dave@localhost"));
+            assertThat(warned(ctx)).containsExactly("dave@localhost");
+            assertThatThrownBy(() -> warning(context(), "optOutFile", "conf/missing.txt"))
+                .hasMessageContaining("optOutFile").hasMessageContaining(tmp.resolve("conf/missing.txt").toString());
+        } finally {
+            System.clearProperty("working.directory");
+        }
+    }
+
     @Test
     void cleanMailGetsNoWarningAndBadParametersAreNamed() throws Exception {
         FakeMailContext ctx = context();

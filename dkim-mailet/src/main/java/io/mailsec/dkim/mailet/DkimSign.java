@@ -1,5 +1,7 @@
 package io.mailsec.dkim.mailet;
 
+import io.mailsec.core.config.Parameters;
+import io.mailsec.core.james.JamesPaths;
 import io.mailsec.dkim.DkimException;
 import io.mailsec.dkim.DkimSigner;
 import io.mailsec.dkim.KeyTable;
@@ -8,9 +10,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.stream.Collectors;
 import javax.mail.MessagingException;
 import javax.mail.internet.AddressException;
@@ -37,27 +41,19 @@ public class DkimSign extends GenericMailet {
     private volatile List<FileTime> stamps;
     private volatile long lastCheck;
 
+    /** Every init parameter this mailet reads. */
+    public static final Set<String> PARAMETERS = Set.of("keyTable", "reloadInterval");
+
     @Override
     public void init() throws MessagingException {
-        String file = getInitParameter("keyTable", null);
-        if (file == null || file.isBlank()) {
-            throw new MessagingException("DkimSign: init parameter keyTable is required (path of the key table file)");
-        }
-        tableFile = Path.of(file.trim());
-        String interval = getInitParameter("reloadInterval", "5");
-        try {
-            long s = Long.parseLong(interval.trim());
-            if (s < 0) {
-                throw new NumberFormatException();
-            }
-            reloadIntervalMillis = s * 1000;
-        } catch (NumberFormatException e) {
-            throw new MessagingException("DkimSign: bad init parameter reloadInterval=" + interval + " (seconds >= 0)");
-        }
+        Parameters<MessagingException> p = Parameters.of(getMailetConfig(), PARAMETERS);
+        String file = p.required("keyTable", "the path of the key table file");
+        tableFile = JamesPaths.resolve(file);
+        reloadIntervalMillis = p.duration("reloadInterval", Duration.ofSeconds(5), Duration.ZERO).toMillis();
         try {
             table = KeyTable.load(tableFile);
         } catch (DkimException e) {
-            throw new MessagingException("DkimSign: bad init parameter keyTable=" + file + ": " + e.getMessage());
+            throw p.bad("keyTable", file, "a valid key table (" + tableFile + ": " + e.getMessage() + ")");
         }
         stamps = stamps(table.files());
         lastCheck = System.currentTimeMillis();

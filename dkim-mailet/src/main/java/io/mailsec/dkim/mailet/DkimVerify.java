@@ -2,8 +2,9 @@ package io.mailsec.dkim.mailet;
 
 import io.mailsec.core.authres.AuthResult;
 import io.mailsec.core.authres.AuthResultsHeader;
+import io.mailsec.core.config.DnsParameters;
+import io.mailsec.core.config.Parameters;
 import io.mailsec.core.dns.DnsResolver;
-import io.mailsec.core.dns.SharedDns;
 import io.mailsec.dkim.DkimResult;
 import io.mailsec.dkim.DkimResultsJson;
 import io.mailsec.dkim.DkimVerifier;
@@ -11,7 +12,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
+import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import javax.mail.MessagingException;
 import javax.mail.internet.MimeMessage;
 import org.apache.james.server.core.MimeMessageWrapper;
@@ -46,10 +49,15 @@ public class DkimVerify extends GenericMailet {
         this.dns = dns;
     }
 
+    /** Every init parameter this mailet reads. */
+    public static final Set<String> PARAMETERS = Parameters.union(DnsParameters.NAMES,
+            Set.of("authservId", "maxSignatures", "clockSkew", "minRsaBits", "addHeader"));
+
     @Override
     public void init() throws MessagingException {
-        authservId = getInitParameter("authservId", null);
-        if (authservId == null || authservId.isBlank()) {
+        Parameters<MessagingException> p = Parameters.of(getMailetConfig(), PARAMETERS);
+        authservId = p.string("authservId", null);
+        if (authservId == null) {
             try {
                 authservId = InetAddress.getLocalHost().getCanonicalHostName();
             } catch (IOException e) {
@@ -57,55 +65,20 @@ public class DkimVerify extends GenericMailet {
             }
         }
         if (!authservId.matches("[A-Za-z0-9._-]+")) {
-            throw new MessagingException("DkimVerify: bad init parameter authservId=" + authservId + " (a host name)");
+            throw p.bad("authservId", authservId, "a host name");
         }
-        int max = intParam("maxSignatures", 5, 1, 100);
-        long skew = intParam("clockSkew", 300, 0, 86400);
-        int minRsa = intParam("minRsaBits", 1024, 1024, 16384);
-        int timeoutMs = intParam("dnsTimeout", 5000, 100, 60000);
-        addHeader = boolParam("addHeader", true);
+        int max = p.integer("maxSignatures", 5, 1, 100);
+        Duration skew = p.duration("clockSkew", Duration.ofMinutes(5), Duration.ZERO);
+        int minRsa = p.integer("minRsaBits", 1024, 1024, 16384);
+        addHeader = p.bool("addHeader", true);
+        // Shared with the SPF and DMARC stages: one cache, and dnsservice.xml's servers by default.
+        DnsResolver configured = DnsParameters.resolver(p);
         if (dns == null) {
-            String servers = getInitParameter("dnsServers", "");
-            try {
-                // Shared with the SPF and DMARC stages: one cache, and dnsservice.xml's servers by default.
-                dns = SharedDns.forServers(servers, timeoutMs);
-            } catch (RuntimeException e) {
-                throw new MessagingException("DkimVerify: bad init parameter dnsServers=" + servers + ": " + e.getMessage());
-            }
+            dns = configured;
         }
-        verifier = new DkimVerifier(dns, DkimVerifier.Options.defaults().maxSignatures(max).clockSkewSeconds(skew)
+        verifier = new DkimVerifier(dns, DkimVerifier.Options.defaults().maxSignatures(max).clockSkewSeconds(skew.toSeconds())
                 .minRsaBits(minRsa));
         LOG.info("dkim.verify init authservId={} maxSignatures={} addHeader={}", authservId, max, addHeader);
-    }
-
-    private int intParam(String name, int dflt, int min, int max) throws MessagingException {
-        String v = getInitParameter(name, null);
-        if (v == null || v.isBlank()) {
-            return dflt;
-        }
-        try {
-            int n = Integer.parseInt(v.trim());
-            if (n < min || n > max) {
-                throw new NumberFormatException();
-            }
-            return n;
-        } catch (NumberFormatException e) {
-            throw new MessagingException("DkimVerify: bad init parameter " + name + "=" + v + " (integer " + min + ".." + max + ")");
-        }
-    }
-
-    private boolean boolParam(String name, boolean dflt) throws MessagingException {
-        String v = getInitParameter(name, null);
-        if (v == null || v.isBlank()) {
-            return dflt;
-        }
-        if (v.equalsIgnoreCase("true") || v.equalsIgnoreCase("yes")) {
-            return true;
-        }
-        if (v.equalsIgnoreCase("false") || v.equalsIgnoreCase("no")) {
-            return false;
-        }
-        throw new MessagingException("DkimVerify: bad init parameter " + name + "=" + v + " (true or false)");
     }
 
     @Override

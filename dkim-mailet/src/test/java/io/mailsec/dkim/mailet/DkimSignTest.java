@@ -187,13 +187,34 @@ class DkimSignTest {
     @Test
     void badParameters_failInitNamingParameterAndValue() throws Exception {
         Path t = table("example.com selector=s1 key=rsa.pem\n");
-        assertThatThrownBy(() -> mailet(t, "soon")).hasMessageContaining("reloadInterval=soon");
+        assertThatThrownBy(() -> mailet(t, "soon")).hasMessageContaining("reloadInterval='soon'");
         assertThatThrownBy(() -> mailet(table("example.com selector=s1 key=rsa.pem active=sometimes\n"), "5"))
                 .hasMessageContaining("active=sometimes");
         assertThatThrownBy(() -> mailet(table("example.com key=rsa.pem\n"), "5")).hasMessageContaining("selector");
         DkimSign m = new DkimSign();
         assertThatThrownBy(() -> m.init(FakeMailetConfig.builder().mailetName("DkimSign").build()))
                 .hasMessageContaining("keyTable");
+    }
+
+    /** Issue 15: the official image runs James in / with -Dworking.directory=/root/; keyTable=conf/... must work there. */
+    @Test
+    void relativeKeyTableIsReadFromJamesWorkingDirectory() throws Exception {
+        Files.createDirectories(dir.resolve("conf/dkim"));
+        Files.writeString(dir.resolve("conf/dkim/keytable"), "example.com selector=s1 key=../../rsa.pem\n");
+        System.setProperty("working.directory", dir.toString());
+        try {
+            DkimSign m = new DkimSign();
+            m.init(FakeMailetConfig.builder().mailetName("DkimSign").setProperty("keyTable", "conf/dkim/keytable").build());
+            Mail a = mail(message("example.com"));
+            m.service(a);
+            assertThat(verify(a)).singleElement().satisfies(r -> assertThat(r.result()).isEqualTo("pass"));
+            DkimSign missing = new DkimSign();
+            assertThatThrownBy(() -> missing.init(FakeMailetConfig.builder().mailetName("DkimSign")
+                    .setProperty("keyTable", "conf/dkim/nothing").build()))
+                    .hasMessageContaining("keyTable='conf/dkim/nothing'").hasMessageContaining(dir.resolve("conf/dkim/nothing").toString());
+        } finally {
+            System.clearProperty("working.directory");
+        }
     }
 
     @Test

@@ -124,9 +124,9 @@ class DkimVerifyTest {
 
     @Test
     void badParameters_failInit() {
-        assertThatThrownBy(() -> verify("maxSignatures", "0")).hasMessageContaining("maxSignatures=0");
-        assertThatThrownBy(() -> verify("addHeader", "perhaps")).hasMessageContaining("addHeader=perhaps");
-        assertThatThrownBy(() -> verify("authservId", "bad id;")).hasMessageContaining("authservId=bad id;");
+        assertThatThrownBy(() -> verify("maxSignatures", "0")).hasMessageContaining("maxSignatures='0'");
+        assertThatThrownBy(() -> verify("addHeader", "perhaps")).hasMessageContaining("addHeader='perhaps'");
+        assertThatThrownBy(() -> verify("authservId", "bad id;")).hasMessageContaining("authservId='bad id;'");
     }
 
     DkimResultIs matcher(String condition) throws Exception {

@@ -8,11 +8,19 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+
+import javax.xml.parsers.DocumentBuilderFactory;
+import javax.xml.parsers.ParserConfigurationException;
+
+import org.w3c.dom.Document;
+import org.w3c.dom.Node;
+import org.w3c.dom.NodeList;
+import org.xml.sax.SAXException;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import io.mailsec.core.james.JamesPaths;
 
 /**
  * One caching resolver per (servers, timeout) inside a James process, so that every mailsec stage
@@ -22,7 +30,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class SharedDns {
     private static final Logger LOG = LoggerFactory.getLogger(SharedDns.class);
-    private static final Pattern SERVER = Pattern.compile("<server>\\s*([^<\\s]+)\\s*</server>");
+    private static final String DNSSERVICE_XML = "conf/dnsservice.xml";
+    private static final java.util.Set<String> LOGGED = ConcurrentHashMap.newKeySet();
     private static final Map<String, DnsResolver> RESOLVERS = new ConcurrentHashMap<>();
 
     private SharedDns() {
@@ -40,10 +49,18 @@ public final class SharedDns {
                 CachingDnsResolver.of(DnsjavaResolver.create(list, Duration.ofMillis(timeoutMillis))));
     }
 
-    /** The servers a stage uses: the parameter's, else dnsservice.xml's, else empty (system resolvers). */
+    /** The "servers|timeoutMillis" keys of the resolvers made so far (one per distinct pair; for diagnostics and tests). */
+    public static java.util.Set<String> keys() {
+        return java.util.Set.copyOf(RESOLVERS.keySet());
+    }
+
+    /**
+     * The servers a stage uses: the parameter's, else those of James's {@code conf/dnsservice.xml}
+     * (in James's working directory, whatever the current directory), else empty (system resolvers).
+     */
     public static List<String> configuredServers(String param) {
         List<String> list = parseServers(param);
-        return list.isEmpty() ? jamesDnsServers(Path.of("conf", "dnsservice.xml")) : list;
+        return list.isEmpty() ? jamesDnsServers(JamesPaths.resolve(DNSSERVICE_XML)) : list;
     }
 
     public static List<String> parseServers(String servers) {
@@ -58,19 +75,34 @@ public final class SharedDns {
         return list;
     }
 
-    /** The {@code <server>} entries of a James dnsservice.xml (relative to James's working directory). */
+    /**
+     * The {@code <server>} entries under {@code <servers>} of a James dnsservice.xml, read as XML
+     * (commented-out entries are not servers); none when the file is missing or unreadable.
+     */
     static List<String> jamesDnsServers(Path dnsserviceXml) {
         List<String> out = new ArrayList<>();
         if (!Files.isReadable(dnsserviceXml)) {
             return out;
         }
         try {
-            Matcher m = SERVER.matcher(Files.readString(dnsserviceXml));
-            while (m.find()) {
-                out.add(m.group(1));
+            DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
+            f.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
+            f.setExpandEntityReferences(false);
+            Document doc = f.newDocumentBuilder().parse(dnsserviceXml.toFile());
+            NodeList servers = doc.getElementsByTagName("server");
+            for (int i = 0; i < servers.getLength(); i++) {
+                Node n = servers.item(i);
+                String v = n.getTextContent().trim();
+                if (!v.isEmpty() && n.getParentNode() != null && "servers".equals(n.getParentNode().getNodeName())) {
+                    out.add(v);
+                }
             }
-        } catch (IOException e) {
-            LOG.warn("event=dnsservice-unreadable file={} error=\"{}\"", dnsserviceXml.toAbsolutePath(), e.getMessage());
+        } catch (IOException | ParserConfigurationException | SAXException e) {
+            LOG.warn("event=dnsservice-unreadable file={} error=\"{}\" (using the system resolvers)", dnsserviceXml, e.getMessage());
+            return new ArrayList<>();
+        }
+        if (LOGGED.add(dnsserviceXml.toString())) {
+            LOG.info("event=dnsservice file={} servers={}", dnsserviceXml, out.isEmpty() ? "(system resolvers)" : String.join(",", out));
         }
         return out;
     }

@@ -1,5 +1,6 @@
 package io.mailsec.core.james;
 
+import io.mailsec.core.config.Parameters;
 import javax.mail.MessagingException;
 
 import org.apache.mailet.Attribute;
@@ -23,9 +24,12 @@ public final class MailsecStamp extends GenericMailet {
 
     @Override
     public void init() throws MessagingException {
-        headerName = getInitParameter("headerName", "X-Mailsec").trim();
+        Parameters<MessagingException> p = Parameters.of(getMailetConfig(), java.util.Set.of("headerName"));
+        // an empty element (<headerName/>) means no header
+        String configured = p.given("headerName");
+        headerName = configured != null && configured.isBlank() ? "" : p.string("headerName", "X-Mailsec");
         if (!headerName.isEmpty() && !headerName.matches("[!-9;-~]+")) {
-            throw new MessagingException("headerName: '" + headerName + "' is not a valid header field name");
+            throw p.bad("headerName", headerName, "a header field name");
         }
         version = MailsecVersion.get();
     }

@@ -1,5 +1,6 @@
 package io.mailsec.core.james;
 
+import io.mailsec.core.config.Parameters;
 import javax.mail.MessagingException;
 
 import javax.inject.Inject;
@@ -39,9 +40,10 @@ public final class ToFolder extends GenericMailet {
 
     @Override
     public void init() throws MessagingException {
-        folder = getInitParameter("folder", "Spam").trim();
-        if (folder.isEmpty() || folder.startsWith(".") || folder.contains("..")) {
-            throw new MessagingException("ToFolder: invalid folder '" + folder + "': expected a mailbox name such as Spam");
+        Parameters<MessagingException> p = Parameters.of(getMailetConfig(), java.util.Set.of("folder"));
+        folder = p.string("folder", "Spam");
+        if (folder.startsWith(".") || folder.contains("..")) {
+            throw p.bad("folder", folder, "a mailbox name such as Spam");
         }
     }
 

@@ -25,6 +25,29 @@ class SharedDnsTest {
     }
 
     @Test
+    void commentedOutServersAreNotServers(@TempDir Path dir) throws Exception {
+        Path xml = dir.resolve("dnsservice.xml");
+        Files.writeString(xml, "<?xml version=\"1.0\"?>\n<dnsservice><servers><!-- <server>8.8.8.8</server> -->"
+                + "<server>127.0.6.53</server></servers></dnsservice>");
+        assertThat(SharedDns.jamesDnsServers(xml)).containsExactly("127.0.6.53");
+        Files.writeString(xml, "<dnsservice><servers><server>127.0.6.53</server>");
+        assertThat(SharedDns.jamesDnsServers(xml)).as("malformed XML: system resolvers, with a WARN line").isEmpty();
+    }
+
+    /** Issue 15: James in the official image runs in / with -Dworking.directory=/root/. */
+    @Test
+    void dnsserviceXmlIsReadFromJamesWorkingDirectory(@TempDir Path dir) throws Exception {
+        Files.createDirectories(dir.resolve("conf"));
+        Files.writeString(dir.resolve("conf/dnsservice.xml"), "<dnsservice><servers><server>127.0.6.54</server></servers></dnsservice>");
+        System.setProperty("working.directory", dir.toString());
+        try {
+            assertThat(SharedDns.configuredServers("")).containsExactly("127.0.6.54");
+        } finally {
+            System.clearProperty("working.directory");
+        }
+    }
+
+    @Test
     void sameServersShareOneCachingResolver() {
         DnsResolver a = SharedDns.forServers("127.0.0.77", 1000);
         assertThat(SharedDns.forServers("127.0.0.77", 1000)).isSameAs(a).isInstanceOf(CachingDnsResolver.class);

@@ -5,6 +5,7 @@ import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Optional;
 
+import io.mailsec.core.config.Parameters;
 import org.apache.commons.configuration2.Configuration;
 import org.apache.commons.configuration2.ex.ConfigurationException;
 import org.apache.james.core.MailAddress;
@@ -51,11 +52,7 @@ public class InboundTlsPolicyHook implements MailHook, RcptHook {
 
     @Override
     public void init(Configuration config) throws ConfigurationException {
-        try {
-            store = PolicyStores.open(config.getString("policyFile", null), config.getString("checkInterval", null));
-        } catch (IllegalArgumentException e) {
-            throw new ConfigurationException(getClass().getSimpleName() + ": " + e.getMessage());
-        }
+        store = PolicyStores.open(Parameters.of("InboundTlsPolicyHook", config, PolicyStores.NAMES));
     }
 
     /** For tests and embedding. */

@@ -4,48 +4,52 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Set;
 
-import io.mailsec.tls.policy.DurationParser;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.mailsec.core.config.Parameters;
+import io.mailsec.core.james.JamesPaths;
 import io.mailsec.tls.policy.PolicyParseException;
 import io.mailsec.tls.policy.PolicyStore;
 
 /**
  * Where James-facing classes get their policy: an explicit {@code policyFile}, else the system
- * property {@value #PROPERTY}, else {@value #DEFAULT_FILE} (relative to James's working directory).
+ * property {@value #PROPERTY}, else {@value #DEFAULT_FILE}; relative paths are relative to James's working
+ * directory ({@link JamesPaths}).
  * Everything naming the same file shares one {@link PolicyStore}.
  */
 public final class PolicyStores {
     public static final String PROPERTY = "mailsec.tls.policyFile";
     public static final String DEFAULT_FILE = "conf/mailsec-tls.policy";
-    public static final String DEFAULT_CHECK_INTERVAL = "5s";
+    private static final Logger LOG = LoggerFactory.getLogger(PolicyStores.class);
 
     private PolicyStores() {
     }
 
+    /** The parameters {@link #open} reads. */
+    public static final Set<String> NAMES = Set.of("policyFile", "checkInterval");
+
     /**
-     * @param policyFile the configured file or null
-     * @param checkInterval the configured interval or null
-     * @throws IllegalArgumentException naming parameter and value, or the file, line and problem
+     * The store for {@code policyFile} (relative to James's working directory; default the system
+     * property, else {@value #DEFAULT_FILE}), checked for changes every {@code checkInterval} (default 5s).
      */
-    public static PolicyStore open(String policyFile, String checkInterval) {
-        String file = policyFile != null && !policyFile.isBlank() ? policyFile
-                : System.getProperty(PROPERTY, DEFAULT_FILE);
-        Duration interval;
-        try {
-            interval = DurationParser.parse(checkInterval == null || checkInterval.isBlank() ? DEFAULT_CHECK_INTERVAL : checkInterval);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("invalid checkInterval '" + checkInterval + "': expected e.g. 5s, 500ms, 1m");
-        }
-        Path path = Path.of(file);
+    public static <E extends Exception> PolicyStore open(Parameters<E> p) throws E {
+        String file = p.string("policyFile", System.getProperty(PROPERTY, DEFAULT_FILE));
+        Duration interval = p.duration("checkInterval", Duration.ofSeconds(5));
+        Path path = JamesPaths.resolve(file);
         if (!Files.isReadable(path)) {
-            throw new IllegalArgumentException("invalid policyFile '" + file + "': not a readable file (absolute: " + path.toAbsolutePath() + ")");
+            throw p.bad("policyFile", file, "a readable policy file (" + path + " is not)");
         }
         try {
-            return PolicyStore.forFile(path, interval);
+            PolicyStore store = PolicyStore.forFile(path, interval);
+            LOG.info("event=tls-policy-open file={} checkInterval={}", path, interval);
+            return store;
         } catch (PolicyParseException e) {
-            throw new IllegalArgumentException("invalid policyFile '" + file + "': " + e.getMessage());
+            throw p.bad("policyFile", file, "a valid policy file (" + e.getMessage() + ")");
         } catch (IOException e) {
-            throw new IllegalArgumentException("invalid policyFile '" + file + "': " + e);
+            throw p.bad("policyFile", file, "a readable policy file (" + path + ": " + e + ")");
         }
     }
 }

@@ -46,11 +46,11 @@ public class RecipientTlsLevelIs extends GenericMatcher {
             }
             levels.add(l);
         }
-        try {
-            store = PolicyStores.open(file, null);
-        } catch (IllegalArgumentException e) {
-            throw new MessagingException("RecipientTlsLevelIs: " + e.getMessage());
+        java.util.Map<String, String> values = new java.util.HashMap<>();
+        if (file != null) {
+            values.put("policyFile", file);
         }
+        store = PolicyStores.open(io.mailsec.core.config.Parameters.of("RecipientTlsLevelIs", values));
     }
 
     @Override

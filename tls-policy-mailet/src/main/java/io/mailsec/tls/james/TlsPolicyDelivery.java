@@ -26,12 +26,12 @@ import org.apache.mailet.base.GenericMailet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.mailsec.core.dns.DnsjavaResolver;
 import io.mailsec.tls.outbound.CertificateChecker;
 import io.mailsec.tls.outbound.DsnBuilder;
 import io.mailsec.tls.outbound.OutboundDelivery;
 import io.mailsec.tls.outbound.RecipientOutcome;
-import io.mailsec.tls.policy.DurationParser;
+import io.mailsec.core.config.DnsParameters;
+import io.mailsec.core.config.Parameters;
 import io.mailsec.tls.policy.PolicyMatch;
 import io.mailsec.tls.policy.PolicyStore;
 import io.mailsec.tls.tracking.TrackingEvent;
@@ -50,9 +50,10 @@ import io.mailsec.tls.tracking.TrackingLog;
  */
 public class TlsPolicyDelivery extends GenericMailet {
     private static final Logger LOG = LoggerFactory.getLogger(TlsPolicyDelivery.class);
-    private static final Set<String> PARAMS = Set.of("policyFile", "checkInterval", "dnsServers", "dnsTimeout", "heloName",
-            "port", "connectTimeout", "readTimeout", "trustStore", "onTlsFailure", "maxRetries", "retryDelay",
-            "retryProcessor", "bounceProcessor", "postmaster");
+    /** Every init parameter this mailet reads. */
+    public static final Set<String> PARAMS = Parameters.union(Parameters.union(PolicyStores.NAMES, DnsParameters.NAMES),
+            Set.of("heloName", "port", "connectTimeout", "readTimeout", "trustStore", "onTlsFailure", "maxRetries", "retryDelay",
+                    "retryProcessor", "bounceProcessor", "postmaster"));
 
     private PolicyStore store;
     private OutboundDelivery delivery;
@@ -66,73 +67,34 @@ public class TlsPolicyDelivery extends GenericMailet {
 
     @Override
     public void init() throws MessagingException {
-        checkInitParameters(PARAMS);
-        try {
-            store = PolicyStores.open(getInitParameter("policyFile"), getInitParameter("checkInterval"));
-        } catch (IllegalArgumentException e) {
-            throw new MessagingException(getMailetName() + ": " + e.getMessage());
-        }
-        List<String> dnsServers = dnsServers(getInitParameter("dnsServers"));
-        Duration dnsTimeout = duration("dnsTimeout", "5s");
-        heloName = getInitParameter("heloName", localHostName());
-        int port = integer("port", 25, 1, 65535);
-        int connectTimeout = (int) duration("connectTimeout", "30s").toMillis();
-        int readTimeout = (int) duration("readTimeout", "5m").toMillis();
+        Parameters<MessagingException> p = Parameters.of(getMailetConfig(), PARAMS);
+        store = PolicyStores.open(p);
+        // the shared resolver and cache of every stage (SPF, DKIM, DMARC look up through it too)
+        io.mailsec.core.dns.DnsResolver dns = DnsParameters.resolver(p);
+        List<String> dnsServers = io.mailsec.core.dns.SharedDns.configuredServers(p.string("dnsServers", ""));
+        heloName = p.string("heloName", localHostName());
+        int port = p.integer("port", 25, 1, 65535);
+        int connectTimeout = (int) p.duration("connectTimeout", Duration.ofSeconds(30)).toMillis();
+        int readTimeout = (int) p.duration("readTimeout", Duration.ofMinutes(5)).toMillis();
         CertificateChecker certificates;
-        String trustStore = getInitParameter("trustStore");
+        Path trustStore = p.file("trustStore");
         try {
-            certificates = trustStore == null || trustStore.isBlank() ? CertificateChecker.systemDefault()
-                    : CertificateChecker.fromFile(Path.of(trustStore));
+            certificates = trustStore == null ? CertificateChecker.systemDefault() : CertificateChecker.fromFile(trustStore);
         } catch (Exception e) {
-            throw new MessagingException(getMailetName() + ": invalid trustStore '" + trustStore + "': " + e.getMessage());
+            throw p.bad("trustStore", p.raw("trustStore"), "a PEM file of CA certificates (" + trustStore + ": " + e.getMessage() + ")");
         }
-        String onTls = getInitParameter("onTlsFailure", "bounce").toLowerCase(Locale.ROOT);
-        if (!onTls.equals("bounce") && !onTls.equals("retry")) {
-            throw new MessagingException(getMailetName() + ": invalid onTlsFailure '" + onTls + "': expected bounce or retry");
-        }
+        String onTls = p.oneOf("onTlsFailure", "bounce", List.of("bounce", "retry"));
         bounceTlsAtOnce = onTls.equals("bounce");
-        maxRetries = integer("maxRetries", 5, 0, 1000);
-        retryDelay = duration("retryDelay", "10m");
-        retryProcessor = getInitParameter("retryProcessor");
-        bounceProcessor = getInitParameter("bounceProcessor");
-        postmaster = getInitParameter("postmaster", getMailetContext().getPostmaster() == null ? "postmaster@" + heloName
+        maxRetries = p.integer("maxRetries", 5, 0, 1000);
+        retryDelay = p.duration("retryDelay", Duration.ofMinutes(10));
+        retryProcessor = p.string("retryProcessor", null);
+        bounceProcessor = p.string("bounceProcessor", null);
+        postmaster = p.string("postmaster", getMailetContext().getPostmaster() == null ? "postmaster@" + heloName
                 : getMailetContext().getPostmaster().asString());
-        try {
-            delivery = new OutboundDelivery(DnsjavaResolver.create(dnsServers, dnsTimeout), certificates, heloName, port,
-                    connectTimeout, readTimeout, TrackingLog.get());
-        } catch (IllegalArgumentException e) {
-            throw new MessagingException(getMailetName() + ": invalid dnsServers '" + getInitParameter("dnsServers") + "': " + e.getMessage());
-        }
+        delivery = new OutboundDelivery(dns, certificates, heloName, port, connectTimeout, readTimeout, TrackingLog.get());
         LOG.info("event=tls-delivery-init policy={} onTlsFailure={} maxRetries={} retryDelay={} trustStore={} heloName={} dnsServers={}",
                 store.file(), onTls, maxRetries, retryDelay, certificates.trustSource(), heloName,
                 dnsServers.isEmpty() ? "system" : String.join(",", dnsServers));
-    }
-
-    /** Explicit servers, else James's conf/dnsservice.xml servers, else the system resolvers. */
-    static List<String> dnsServers(String param) {
-        return io.mailsec.core.dns.SharedDns.configuredServers(param);
-    }
-
-    private Duration duration(String name, String def) throws MessagingException {
-        String v = getInitParameter(name, def);
-        try {
-            return DurationParser.parse(v);
-        } catch (IllegalArgumentException e) {
-            throw new MessagingException(getMailetName() + ": invalid " + name + " '" + v + "': expected e.g. 30s, 10m, 500ms");
-        }
-    }
-
-    private int integer(String name, int def, int min, int max) throws MessagingException {
-        String v = getInitParameter(name, String.valueOf(def));
-        try {
-            int n = Integer.parseInt(v.trim());
-            if (n >= min && n <= max) {
-                return n;
-            }
-        } catch (NumberFormatException ignored) {
-            // reported below
-        }
-        throw new MessagingException(getMailetName() + ": invalid " + name + " '" + v + "': expected an integer " + min + "-" + max);
     }
 
     private static String localHostName() {

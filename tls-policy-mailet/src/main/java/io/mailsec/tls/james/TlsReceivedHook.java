@@ -38,6 +38,12 @@ import io.mailsec.tls.tracking.TrackingLog;
  * <pre>&lt;handler class="io.mailsec.tls.james.TlsReceivedHook"/&gt;</pre>
  */
 public class TlsReceivedHook implements JamesMessageHook {
+    /** No parameters: a child element of the handler (a typo, a parameter of another hook) fails the start. */
+    @Override
+    public void init(org.apache.commons.configuration2.Configuration config) throws org.apache.commons.configuration2.ex.ConfigurationException {
+        io.mailsec.core.config.Parameters.of("TlsReceivedHook", config, java.util.Set.of());
+    }
+
     private static final Logger LOG = LoggerFactory.getLogger(TlsReceivedHook.class);
     private static final Pattern WITH = Pattern.compile("\\bwith (ESMTPA|ESMTP)\\b");
 

@@ -196,11 +196,12 @@ class TlsPolicyDeliveryTest {
     @Test
     void badParametersFailInitNamingParameterAndValue() {
         FakeMailContext ctx = FakeMailContext.defaultContext();
-        assertThatThrownBy(() -> mailet(ctx, "retryDelay", "soon")).hasMessageContaining("invalid retryDelay 'soon'");
-        assertThatThrownBy(() -> mailet(ctx, "onTlsFailure", "ignore")).hasMessageContaining("invalid onTlsFailure 'ignore'");
-        assertThatThrownBy(() -> mailet(ctx, "maxRetries", "-1")).hasMessageContaining("invalid maxRetries '-1'");
-        assertThatThrownBy(() -> mailet(ctx, "trustStore", "/nonexistent.pem")).hasMessageContaining("invalid trustStore '/nonexistent.pem'");
-        assertThatThrownBy(() -> mailet(ctx, "policyFile", "/nonexistent.policy")).hasMessageContaining("invalid policyFile '/nonexistent.policy'");
-        assertThatThrownBy(() -> mailet(ctx, "bogus", "1")).isInstanceOf(MessagingException.class);
+        assertThatThrownBy(() -> mailet(ctx, "retryDelay", "soon")).hasMessageContaining("invalid parameter retryDelay='soon'");
+        assertThatThrownBy(() -> mailet(ctx, "onTlsFailure", "ignore")).hasMessageContaining("invalid parameter onTlsFailure='ignore'");
+        assertThatThrownBy(() -> mailet(ctx, "maxRetries", "-1")).hasMessageContaining("invalid parameter maxRetries='-1'");
+        assertThatThrownBy(() -> mailet(ctx, "trustStore", "/nonexistent.pem")).hasMessageContaining("invalid parameter trustStore='/nonexistent.pem'");
+        assertThatThrownBy(() -> mailet(ctx, "policyFile", "/nonexistent.policy")).hasMessageContaining("invalid parameter policyFile='/nonexistent.policy'");
+        assertThatThrownBy(() -> mailet(ctx, "bogus", "1")).isInstanceOf(MessagingException.class)
+                .hasMessageContaining("unknown parameter bogus").hasMessageContaining("retryDelay");
     }
 }

@@ -18,6 +18,12 @@ import org.slf4j.LoggerFactory;
  * <pre>{@code <handler class="io.mailsec.core.james.smtp.RequireAuthHook"/>}</pre>
  */
 public final class RequireAuthHook implements MailHook {
+    /** No parameters: a child element of the handler (a typo, a parameter of another hook) fails the start. */
+    @Override
+    public void init(org.apache.commons.configuration2.Configuration config) throws org.apache.commons.configuration2.ex.ConfigurationException {
+        io.mailsec.core.config.Parameters.of("RequireAuthHook", config, java.util.Set.of());
+    }
+
     private static final Logger LOG = LoggerFactory.getLogger(RequireAuthHook.class);
 
     static final HookResult AUTH_REQUIRED = HookResult.builder()

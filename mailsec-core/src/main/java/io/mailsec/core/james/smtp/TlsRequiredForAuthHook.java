@@ -19,6 +19,12 @@ import org.slf4j.LoggerFactory;
  * <pre>{@code <handler class="io.mailsec.core.james.smtp.TlsRequiredForAuthHook"/>}</pre>
  */
 public final class TlsRequiredForAuthHook implements AuthHook {
+    /** No parameters: a child element of the handler (a typo, a parameter of another hook) fails the start. */
+    @Override
+    public void init(org.apache.commons.configuration2.Configuration config) throws org.apache.commons.configuration2.ex.ConfigurationException {
+        io.mailsec.core.config.Parameters.of("TlsRequiredForAuthHook", config, java.util.Set.of());
+    }
+
     private static final Logger LOG = LoggerFactory.getLogger(TlsRequiredForAuthHook.class);
 
     static final HookResult ENCRYPTION_REQUIRED = HookResult.builder()
