@@ -4,9 +4,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Paths to the shared conformance material. */
+/** Paths to the conformance material in the repository (conformance/dkim). */
 final class Vectors {
-    static final Path ROOT = Path.of(System.getProperty("mailsec.conformance", "/work/shared/conformance"), "dkim");
+    static final Path ROOT = io.mailsec.core.testdata.Conformance.file("dkim");
 
     private Vectors() {
     }

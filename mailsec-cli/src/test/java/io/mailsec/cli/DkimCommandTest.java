@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** {@code mailsec dkim ...} end to end, verify against a real dnsmasq on 127.0.1.53 (free port). */
 class DkimCommandTest {
-    static final Path RFC8463 = Path.of("/work/shared/conformance/dkim/rfc8463");
+    static final Path RFC8463 = io.mailsec.core.testdata.Conformance.file("dkim/rfc8463");
     static final String DNS_ADDRESS = "127.0.1.53";
     static Process dnsmasq;
     static int dnsPort;

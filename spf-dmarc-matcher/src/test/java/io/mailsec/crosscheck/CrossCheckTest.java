@@ -39,7 +39,7 @@ import io.mailsec.testutil.Peers;
  */
 class CrossCheckTest {
     static final ObjectMapper JSON = new ObjectMapper();
-    static final Path CONF = Path.of(System.getProperty("mailsec.conformance", "/work/shared/conformance"));
+    static final Path CONF = io.mailsec.core.testdata.Conformance.root();
     static final String[] IPS = {"192.0.2.10", "192.0.2.20", "198.51.100.5", "2001:db8::10", "203.0.113.9"};
     static final int SPF_DOMAINS = 40;
 

@@ -33,7 +33,7 @@ import io.mailsec.testutil.Peers;
  * stage). Cases without "dmarcbis" run in both modes; the PSD tree-walk case only in RFC 9989 mode.
  */
 class AuthheadersCasesTest {
-    static final Path DIR = Path.of(System.getProperty("mailsec.conformance", "/work/shared/conformance"), "dmarc", "authheaders");
+    static final Path DIR = io.mailsec.core.testdata.Conformance.file("dmarc/authheaders");
 
     @SuppressWarnings("unchecked")
     static Map<String, Object> load() throws Exception {

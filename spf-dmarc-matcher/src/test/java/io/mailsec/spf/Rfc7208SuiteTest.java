@@ -22,8 +22,7 @@ import org.yaml.snakeyaml.Yaml;
  * 203 tests), run against {@link SpfEvaluator} with an in-memory resolver per the suite's runner rules.
  */
 class Rfc7208SuiteTest {
-    static final Path SUITE = Path.of(System.getProperty("mailsec.conformance", "/work/shared/conformance"),
-            "spf", "rfc7208-tests.yml");
+    static final Path SUITE = io.mailsec.core.testdata.Conformance.file("spf/rfc7208-tests.yml");
 
     record Case(String scenario, String id, Map<String, Object> test, Map<String, Object> zone) {
     }

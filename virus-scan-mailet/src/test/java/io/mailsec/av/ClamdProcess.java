@@ -24,8 +24,7 @@ import java.util.stream.Stream;
  */
 public final class ClamdProcess implements AutoCloseable {
     public static final String ADDRESS = "127.0.3.1";
-    public static final Path SIGNATURES = Paths.get(System.getProperty("mailsec.conformance",
-        "/work/shared/conformance"), "clamav");
+    public static final Path SIGNATURES = io.mailsec.core.testdata.Conformance.file("clamav");
     /** Small on purpose so the over-limit test stays quick. */
     public static final long STREAM_MAX_LENGTH = 4L * 1024 * 1024;
 

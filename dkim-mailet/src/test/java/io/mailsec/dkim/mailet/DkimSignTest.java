@@ -176,7 +176,7 @@ class DkimSignTest {
 
     @Test
     void rfc8301_refusesRsaUnder1024Bits_namingTheFile() throws Exception {
-        Path small = Path.of("/work/shared/conformance/dkim/mailauth/private-small.pem");
+        Path small = io.mailsec.core.testdata.Conformance.file("dkim/mailauth/private-small.pem");
         assertThatThrownBy(() -> mailet(table("example.com selector=s1 key=" + small + "\n"), "5"))
                 .isInstanceOf(MessagingException.class)
                 .hasMessageContaining("keyTable")

@@ -32,7 +32,7 @@ import org.junit.jupiter.api.Test;
  * Signatures are checked with our verifier and with dkimpy and OpenDKIM over the same DNS.
  */
 class DkimIT {
-    static final Path RFC8463 = Path.of("/work/shared/conformance/dkim/rfc8463");
+    static final Path RFC8463 = io.mailsec.core.testdata.Conformance.file("dkim/rfc8463");
     static final String SECOND = "second.test";
     static final String DEMO_DOMAIN = "mailsec.test";
     static JamesProcess james;

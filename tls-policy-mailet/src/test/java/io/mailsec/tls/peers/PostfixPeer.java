@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * A non-default Postfix instance (per /work/shared/conformance/peers/README.md) listening on several
+ * A non-default Postfix instance (per conformance/peers/README.md) listening on several
  * 127.0.4.x:25 addresses, each with its own TLS settings and certificate; all mail lands in one Maildir.
  */
 public final class PostfixPeer implements AutoCloseable {
