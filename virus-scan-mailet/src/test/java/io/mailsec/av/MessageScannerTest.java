@@ -9,7 +9,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Per-part scanning of MIME messages (RFC 2045/2046) against a real clamd with the conformance signatures. */
-class MessageScannerTest {
+public class MessageScannerTest {
     static ClamdClient client;
     static MessageScanner scanner;
 
@@ -29,7 +29,7 @@ class MessageScannerTest {
         return scanner.scan(new ByteArrayInputStream(msg));
     }
 
-    static byte[] withAttachment(String type, String filename, byte[] content) {
+    public static byte[] withAttachment(String type, String filename, byte[] content) {
         return Mime.message("attachment").multipart("mixed", "b1")
             .text("b1", "Please see the attachment.")
             .base64Part("b1", type, filename, content).end("b1").bytes();

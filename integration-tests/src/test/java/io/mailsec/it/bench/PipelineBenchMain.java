@@ -30,7 +30,7 @@ public final class PipelineBenchMain {
     static final String LOCAL = "bench-local.test";
     /** Compiler-thread CPU per message below which a James counts as compiled (warm-up done). */
     static final double QUIET_JIT_MS = 0.1;
-    static final String VIRUS_SCAN = "<mailet match=\"All\" class=\"io.mailsec.av.VirusScan\">\n"
+    static final String VIRUS_SCAN = "<mailet match=\"All\" class=\"io.mailsec.av.james.VirusScan\">\n"
             + "                <clamd>127.0.0.1:3310</clamd>\n            </mailet>";
 
     public static void main(String[] args) throws Exception {
@@ -293,7 +293,7 @@ public final class PipelineBenchMain {
     /** The shipped mailetcontainer.xml from the MailAuthCheck element up to and including {@code end}. */
     static String shippedMailAuthCheck(String end) throws Exception {
         String shipped = Files.readString(JamesProcess.root().resolve("james-conf/conf/mailetcontainer.xml"));
-        String start = "<mailet match=\"All\" class=\"io.mailsec.dmarc.MailAuthCheck\">";
+        String start = "<mailet match=\"All\" class=\"io.mailsec.dmarc.james.MailAuthCheck\">";
         int from = shipped.indexOf(start);
         int to = shipped.indexOf(end, Math.max(from, 0));
         if (from < 0 || to < 0) {
@@ -311,7 +311,7 @@ public final class PipelineBenchMain {
                 .edit("mailetcontainer.xml", inboundChecks, checks)
                 .edit("mailetcontainer.xml", VIRUS_SCAN, "")
                 .edit("smtpserver.xml", "<handler class=\"io.mailsec.tls.james.TlsReceivedHook\"/>", "")
-                .edit("smtpserver.xml", "<handler class=\"io.mailsec.core.james.smtp.TlsRequiredForAuthHook\"/>", "")
+                .edit("smtpserver.xml", "<handler class=\"io.mailsec.core.james.TlsRequiredForAuthHook\"/>", "")
                 .edit("smtpserver.xml", "<handler class=\"io.mailsec.tls.james.InboundTlsPolicyHook\">", "<!--")
                 .edit("smtpserver.xml", "<checkInterval>5s</checkInterval>\n            </handler>", "-->")
                 .dir();

@@ -22,11 +22,11 @@ class PipelineBenchOverlaysTest {
     void stockHasNoMailsecStageOrHook() throws Exception {
         Path conf = PipelineBenchMain.stockOverlay(work);
         String mailets = wellFormed(conf.resolve("mailetcontainer.xml"));
-        assertThat(mailets).doesNotContain("io.mailsec.dmarc.MailAuthCheck", "io.mailsec.core.james.MailsecStamp",
-                "io.mailsec.av.VirusScan\"", "DKIMVerify");
+        assertThat(mailets).doesNotContain("io.mailsec.dmarc.james.MailAuthCheck", "io.mailsec.core.james.MailsecStamp",
+                "io.mailsec.av.james.VirusScan\"", "DKIMVerify");
         String smtp = wellFormed(conf.resolve("smtpserver.xml"));
         assertThat(smtp).doesNotContain("<handler class=\"io.mailsec.tls.james.TlsReceivedHook\"/>",
-                "<handler class=\"io.mailsec.core.james.smtp.TlsRequiredForAuthHook\"/>");
+                "<handler class=\"io.mailsec.core.james.TlsRequiredForAuthHook\"/>");
         assertThat(smtp.replaceAll("(?s)<!--.*?-->", "")).doesNotContain("io.mailsec.tls.james.InboundTlsPolicyHook");
     }
 
@@ -34,8 +34,8 @@ class PipelineBenchOverlaysTest {
     void mailsecIsTheShippedPipelineWithoutTheVirusScan() throws Exception {
         Path conf = PipelineBenchMain.mailsecOverlay(work);
         String mailets = wellFormed(conf.resolve("mailetcontainer.xml"));
-        assertThat(mailets).contains("io.mailsec.dmarc.MailAuthCheck", "io.mailsec.dmarc.DmarcDispositionIs=reject")
-                .doesNotContain("io.mailsec.av.VirusScan\"");
+        assertThat(mailets).contains("io.mailsec.dmarc.james.MailAuthCheck", "io.mailsec.dmarc.james.DmarcDispositionIs=reject")
+                .doesNotContain("io.mailsec.av.james.VirusScan\"");
     }
 
     @Test
@@ -46,7 +46,7 @@ class PipelineBenchOverlaysTest {
                 "HasMailAttributeWithValueRegex=jDKIM.AUTHRESULT, (?!pass).*", "class=\"SPF\"",
                 "<ignoreLocalIps>false</ignoreLocalIps>",
                 "HasMailAttributeWithValueRegex=org.apache.james.transport.mailets.spf.result, (?!pass$).*")
-                .doesNotContain("io.mailsec.dmarc.MailAuthCheck");
+                .doesNotContain("io.mailsec.dmarc.james.MailAuthCheck");
         // James's matcher applies the regex to the whole attribute value (Matcher.matches)
         assertThat("fail (bad signature)").matches("(?!pass).*");
         assertThat("neutral (no signatures)").matches("(?!pass).*");
@@ -60,9 +60,9 @@ class PipelineBenchOverlaysTest {
         Path conf = PipelineBenchMain.noChecksOverlay(work);
         String mailets = wellFormed(conf.resolve("mailetcontainer.xml"));
         String root = mailets.substring(mailets.indexOf("<processor state=\"root\""), mailets.indexOf("<processor state=\"submitted\""));
-        assertThat(root).contains("io.mailsec.core.james.MailsecStamp", "io.mailsec.dmarc.DmarcDispositionIs=reject")
-                .doesNotContain("io.mailsec.dmarc.MailAuthCheck");
-        assertThat(mailets).doesNotContain("io.mailsec.av.VirusScan\"");
+        assertThat(root).contains("io.mailsec.core.james.MailsecStamp", "io.mailsec.dmarc.james.DmarcDispositionIs=reject")
+                .doesNotContain("io.mailsec.dmarc.james.MailAuthCheck");
+        assertThat(mailets).doesNotContain("io.mailsec.av.james.VirusScan\"");
         // no overlay file: James runs the shipped smtpserver.xml, mailsec's MX hooks included
         assertThat(conf.resolve("smtpserver.xml")).doesNotExist();
     }

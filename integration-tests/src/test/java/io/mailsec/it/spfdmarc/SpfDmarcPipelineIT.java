@@ -88,11 +88,11 @@ class SpfDmarcPipelineIT {
      */
     static Path overlay() throws IOException {
         return ShippedConf.in(work)
-                .edit("mailetcontainer.xml", "<mailet match=\"All\" class=\"io.mailsec.dmarc.MailAuthCheck\">",
-                        "<mailet match=\"All\" class=\"io.mailsec.dmarc.MailAuthCheck\">\n<receiver>mx.mailsec.test</receiver>\n"
+                .edit("mailetcontainer.xml", "<mailet match=\"All\" class=\"io.mailsec.dmarc.james.MailAuthCheck\">",
+                        "<mailet match=\"All\" class=\"io.mailsec.dmarc.james.MailAuthCheck\">\n<receiver>mx.mailsec.test</receiver>\n"
                                 + "<authservId>mx.mailsec.test</authservId>")
                 .edit("mailetcontainer.xml", "<receivedSpf>false</receivedSpf>", "<receivedSpf>true</receivedSpf>")
-                .edit("smtpserver.xml", "<!-- mailsec (optional): refuse SPF \"fail\"", "<handler class=\"io.mailsec.spf.SpfMailHook\"/>\n<!--")
+                .edit("smtpserver.xml", "<!-- mailsec (optional): refuse SPF \"fail\"", "<handler class=\"io.mailsec.spf.james.SpfMailHook\"/>\n<!--")
                 .dir();
     }
 

@@ -114,7 +114,7 @@ class TlsPolicyIT {
                 + "                <name>X-Test-Over-Tls13</name>\n                <value>yes</value>\n"
                 + "            </mailet>\n            ";
         String toTransport = "<mailet match=\"local-or-authenticated\" class=\"ToProcessor\">";
-        String dkimSign = "<mailet match=\"All\" class=\"io.mailsec.dkim.mailet.DkimSign\">";
+        String dkimSign = "<mailet match=\"All\" class=\"io.mailsec.dkim.james.DkimSign\">";
         Path o = ShippedConf.in(dir)
                 .edit("smtpserver.xml", "<checkInterval>5s</checkInterval>", "<checkInterval>2s</checkInterval>")
                 .edit("mailetcontainer.xml", shippedDelivery, testDelivery + "<onTlsFailure>bounce</onTlsFailure>")

@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * {@code Sieve}, so that it wins over a user's own filing rules, and before {@code LocalDelivery}.
  *
  * <pre>{@code
- * <mailet match="io.mailsec.dmarc.DmarcDispositionIs=quarantine" class="io.mailsec.core.james.ToFolder">
+ * <mailet match="io.mailsec.dmarc.james.DmarcDispositionIs=quarantine" class="io.mailsec.core.james.ToFolder">
  *     <folder>Spam</folder>
  * </mailet>
  * }</pre>

@@ -33,8 +33,8 @@ import io.mailsec.dkim.DkimKeys;
 import io.mailsec.dkim.DkimSigner;
 import io.mailsec.dkim.SignSpec;
 import io.mailsec.dkim.SigningKey;
-import io.mailsec.dmarc.DmarcAttributes;
-import io.mailsec.dmarc.MailAuthCheck;
+import io.mailsec.dmarc.james.DmarcAttributes;
+import io.mailsec.dmarc.james.MailAuthCheck;
 import io.mailsec.testutil.Dnsmasq;
 
 /**
