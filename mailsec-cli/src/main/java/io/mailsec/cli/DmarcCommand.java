@@ -79,7 +79,7 @@ public final class DmarcCommand implements Subcommand {
         if (o.dkim.isEmpty()) {
             // The pipeline's path: DkimVerify's results, read by DmarcCheck's attribute reader.
             verified = new io.mailsec.dkim.DkimVerifier(dns).verify(message);
-            dkim.addAll(io.mailsec.dmarc.DkimResultsAttribute.fromJson(io.mailsec.dkim.DkimResultsJson.toJson(verified)));
+            dkim.addAll(io.mailsec.dmarc.james.DkimResultsAttribute.fromJson(io.mailsec.dkim.DkimResultsJson.toJson(verified)));
         }
         for (String d : o.dkim) {
             int eq = d.indexOf('=');
