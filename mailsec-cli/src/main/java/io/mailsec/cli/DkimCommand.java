@@ -12,6 +12,7 @@ import io.mailsec.dkim.DkimResult;
 import io.mailsec.dkim.DkimResultsJson;
 import io.mailsec.dkim.DkimSigner;
 import io.mailsec.dkim.DkimVerifier;
+import io.mailsec.dkim.PublishedKeyCheck;
 import io.mailsec.dkim.SignSpec;
 import io.mailsec.dkim.SigningKey;
 import java.io.InputStream;
@@ -32,20 +33,25 @@ import java.util.Set;
 public final class DkimCommand implements Subcommand {
     private static final String USAGE = String.join("\n",
             "usage: mailsec dkim <subcommand> [options]",
-            "  keygen --algorithm rsa|ed25519 [--bits 2048] --domain D --selector S --out DIR [--cname-zone ZONE] [--json]",
-            "      writes DIR/S.D.pem (PKCS#8) and prints the DNS TXT record (255-byte strings) and the CNAME form",
+            "  keygen --algorithm rsa|ed25519 [--bits 2048] --domain D --selector S --out DIR [--table FILE]",
+            "         [--cname-zone ZONE] [--json]",
+            "      writes DIR/S.D.pem (PKCS#8), prints the DNS TXT record (255-byte strings) and the key-table line;",
+            "      --table appends that line to the key table FILE (unless the domain and selector are in it);",
+            "      --cname-zone also prints the CNAME form for a domain that delegates its keys to ZONE",
             "  dns-record --key FILE --domain D --selector S [--cname-zone ZONE] [--json]",
             "      prints the record for an existing key (PEM PKCS#1/PKCS#8 RSA or Ed25519, or a base64 Ed25519 seed)",
+            "  testkey --key FILE --domain D --selector S [--dns HOST[:PORT]] [--timeout MS] [--json]",
+            "      checks that the key published in DNS is this private key's (like opendkim-testkey);",
+            "      exit 0 match, 1 mismatch / missing / invalid record, 4 DNS failure",
             "  sign --key FILE --domain D --selector S [--algorithm rsa-sha256|ed25519-sha256]",
             "       [--canonicalization relaxed/relaxed] [--headers from:to:...] [--expiry SECONDS] < in.eml > out.eml",
             "  verify [--dns HOST[:PORT]] [--timeout MS] [--json] < in.eml",
             "      exit 0 when there is at least one signature and every signature passes, 1 otherwise",
             "      --json prints {\"signatures\": [{\"domain\",\"selector\",\"algorithm\",\"result\",\"reason\"}]}");
-    static final String DEFAULT_CNAME_ZONE = "dkim.example.net";
 
     @Override
     public String summary() {
-        return "DKIM keys, DNS records, signing and verification (keygen, dns-record, sign, verify)";
+        return "DKIM keys, DNS records, signing and verification (keygen, dns-record, testkey, sign, verify)";
     }
 
     @Override
@@ -66,12 +72,14 @@ public final class DkimCommand implements Subcommand {
                 return keygen(o, out);
             case "dns-record":
                 return dnsRecord(o, out);
+            case "testkey":
+                return testKey(o, out);
             case "sign":
                 return sign(o, in, out);
             case "verify":
                 return verify(o, in, out);
             default:
-                throw new UsageException("unknown subcommand '" + sub + "' (keygen, dns-record, sign, verify)");
+                throw new UsageException("unknown subcommand '" + sub + "' (keygen, dns-record, testkey, sign, verify)");
         }
     }
 
@@ -145,8 +153,68 @@ public final class DkimCommand implements Subcommand {
         } catch (UnsupportedOperationException e) {
             // not a POSIX file system
         }
-        printRecord(key, domain, selector, o, out, file);
+        String tableLine = tableLine(o.get("--table"), domain, selector, file);
+        printRecord(key, domain, selector, o, out, file, tableLine);
         return 0;
+    }
+
+    /**
+     * The key-table line for the new key (the key path relative to the table when it is beside it),
+     * appended to {@code table} when given and the domain/selector pair is not in it yet.
+     */
+    private static String tableLine(String table, String domain, String selector, Path key) throws Exception {
+        Path keyPath = key.toAbsolutePath().normalize();
+        Path tablePath = table == null ? null : Path.of(table).toAbsolutePath().normalize();
+        String keyRef = keyPath.toString();
+        if (tablePath != null && keyPath.startsWith(tablePath.getParent())) {
+            keyRef = tablePath.getParent().relativize(keyPath).toString();
+        }
+        String line = domain + " selector=" + selector + " key=" + keyRef;
+        if (tablePath != null) {
+            List<String> existing = Files.exists(tablePath) ? Files.readAllLines(tablePath, StandardCharsets.UTF_8) : List.of();
+            boolean present = existing.stream().map(String::trim).anyMatch(l -> !l.startsWith("#")
+                    && l.split("\\s+")[0].equalsIgnoreCase(domain) && l.matches(".*\\bselector=" + java.util.regex.Pattern.quote(selector) + "\\b.*"));
+            if (!present) {
+                Files.createDirectories(tablePath.getParent());
+                Files.writeString(tablePath, line + "\n", StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE,
+                        java.nio.file.StandardOpenOption.APPEND);
+            }
+        }
+        return line;
+    }
+
+    private int testKey(Map<String, String> o, PrintStream out) throws Exception {
+        SigningKey key = loadKey(required(o, "--key"));
+        String domain = required(o, "--domain");
+        String selector = required(o, "--selector");
+        checkName(domain, "--domain");
+        checkName(selector, "--selector");
+        PublishedKeyCheck.Outcome r = PublishedKeyCheck.check(resolver(o), domain, selector, key);
+        if (o.containsKey("--json")) {
+            ObjectNode j = new ObjectMapper().createObjectNode();
+            j.put("name", r.name());
+            j.put("result", r.result());
+            j.put("reason", r.reason());
+            out.println(j);
+        } else {
+            out.println(r.name() + ": " + r.result() + " (" + r.reason() + ")");
+        }
+        return r.matches() ? 0 : r.result().equals("temperror") ? 4 : 1;
+    }
+
+    private static DnsResolver resolver(Map<String, String> o) throws UsageException {
+        List<String> servers = o.containsKey("--dns") ? List.of(o.get("--dns").split(",")) : List.of();
+        int timeout;
+        try {
+            timeout = Integer.parseInt(o.getOrDefault("--timeout", "5000"));
+        } catch (NumberFormatException e) {
+            throw new UsageException("--timeout must be milliseconds");
+        }
+        try {
+            return DnsjavaResolver.create(servers, Duration.ofMillis(timeout));
+        } catch (RuntimeException e) {
+            throw new UsageException("--dns " + o.get("--dns") + ": " + e.getMessage());
+        }
     }
 
     private int dnsRecord(Map<String, String> o, PrintStream out) throws Exception {
@@ -155,7 +223,7 @@ public final class DkimCommand implements Subcommand {
         String selector = required(o, "--selector");
         checkName(domain, "--domain");
         checkName(selector, "--selector");
-        printRecord(key, domain, selector, o, out, null);
+        printRecord(key, domain, selector, o, out, null, null);
         return 0;
     }
 
@@ -183,10 +251,10 @@ public final class DkimCommand implements Subcommand {
     }
 
     private static void printRecord(SigningKey key, String domain, String selector, Map<String, String> o, PrintStream out,
-                                    Path written) {
+                                    Path written, String tableLine) {
         String name = selector + "._domainkey." + domain;
-        String zone = o.getOrDefault("--cname-zone", DEFAULT_CNAME_ZONE);
-        String target = selector + "." + domain + "." + zone;
+        String zone = o.get("--cname-zone");
+        String target = zone == null ? null : selector + "." + domain + "." + zone;
         List<String> strings = split255(key.dnsRecord());
         StringBuilder quoted = new StringBuilder();
         for (String s : strings) {
@@ -204,8 +272,13 @@ public final class DkimCommand implements Subcommand {
             ArrayNode a = j.putArray("txtStrings");
             strings.forEach(a::add);
             j.put("zoneLine", name + ". IN TXT ( " + quoted + " )");
-            j.put("cname", name + ". IN CNAME " + target + ".");
-            j.put("cnameTargetZoneLine", target + ". IN TXT ( " + quoted + " )");
+            if (tableLine != null) {
+                j.put("keyTableLine", tableLine);
+            }
+            if (target != null) {
+                j.put("cname", name + ". IN CNAME " + target + ".");
+                j.put("cnameTargetZoneLine", target + ". IN TXT ( " + quoted + " )");
+            }
             out.println(j);
             return;
         }
@@ -214,10 +287,15 @@ public final class DkimCommand implements Subcommand {
         }
         out.println("; TXT record for " + name + " (" + strings.size() + " string(s) of at most 255 bytes):");
         out.println(name + ". IN TXT ( " + quoted + " )");
-        out.println("; CNAME form, for domains that delegate their keys to the signing service's zone " + zone
-                + " (--cname-zone):");
-        out.println(name + ". IN CNAME " + target + ".");
-        out.println(target + ". IN TXT ( " + quoted + " )");
+        if (tableLine != null) {
+            out.println("; key-table line" + (o.containsKey("--table") ? " (in " + o.get("--table") + ")" : "") + ":");
+            out.println(tableLine);
+        }
+        if (target != null) {
+            out.println("; CNAME form: the domain delegates its keys to the zone " + zone + ":");
+            out.println(name + ". IN CNAME " + target + ".");
+            out.println(target + ". IN TXT ( " + quoted + " )");
+        }
     }
 
     private int sign(Map<String, String> o, InputStream in, PrintStream out) throws Exception {
@@ -254,19 +332,7 @@ public final class DkimCommand implements Subcommand {
     }
 
     private int verify(Map<String, String> o, InputStream in, PrintStream out) throws Exception {
-        List<String> servers = o.containsKey("--dns") ? List.of(o.get("--dns").split(",")) : List.of();
-        int timeout;
-        try {
-            timeout = Integer.parseInt(o.getOrDefault("--timeout", "5000"));
-        } catch (NumberFormatException e) {
-            throw new UsageException("--timeout must be milliseconds");
-        }
-        DnsResolver dns;
-        try {
-            dns = DnsjavaResolver.create(servers, Duration.ofMillis(timeout));
-        } catch (RuntimeException e) {
-            throw new UsageException("--dns " + o.get("--dns") + ": " + e.getMessage());
-        }
+        DnsResolver dns = resolver(o);
         List<DkimResult> results = new DkimVerifier(dns).verify(in);
         if (o.containsKey("--json")) {
             ObjectNode j = new ObjectMapper().createObjectNode();

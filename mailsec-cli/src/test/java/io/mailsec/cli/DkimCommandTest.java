@@ -88,7 +88,8 @@ class DkimCommandTest {
         Path key = tmp.resolve("s2026.example.org.pem");
         assertThat(Files.readString(key)).startsWith("-----BEGIN PRIVATE KEY-----");
         assertThat(o.out()).contains("s2026._domainkey.example.org. IN TXT ( \"v=DKIM1; k=rsa; p=")
-                .contains("s2026._domainkey.example.org. IN CNAME s2026.example.org.dkim.example.net.");
+                .contains("example.org selector=s2026 key=" + key.toAbsolutePath())
+                .as("the CNAME form only when a zone is given").doesNotContain("CNAME");
 
         Out j = run("dns-record", "--key", key.toString(), "--domain", "example.org", "--selector", "s2026", "--json");
         JsonNode n = new ObjectMapper().readTree(j.out());
@@ -103,6 +104,55 @@ class DkimCommandTest {
         // refuses to overwrite
         assertThat(run("keygen", "--algorithm", "rsa", "--domain", "example.org", "--selector", "s2026",
                 "--out", tmp.toString()).exit()).isEqualTo(2);
+    }
+
+    /** Issue 15: keygen writes the key-table line (once), and the CNAME form names the zone that was given. */
+    @Test
+    void keygenAppendsTheKeyTableLineOnceAndPrintsTheCnameFormForAGivenZone() throws Exception {
+        Path table = tmp.resolve("conf/dkim/keytable");
+        Out o = run("keygen", "--algorithm", "ed25519", "--domain", "example.org", "--selector", "ed1",
+                "--out", tmp.resolve("conf/dkim").toString(), "--table", table.toString(), "--cname-zone", "keys.provider.example");
+        assertThat(o.exit()).as(o.err()).isZero();
+        assertThat(Files.readAllLines(table)).containsExactly("example.org selector=ed1 key=ed1.example.org.pem");
+        assertThat(o.out()).contains("ed1._domainkey.example.org. IN CNAME ed1.example.org.keys.provider.example.");
+        // the table as DkimSign reads it
+        assertThat(io.mailsec.dkim.KeyTable.load(table).entries()).containsKey("example.org");
+        // a second key for another selector is appended; the same pair is not written twice
+        run("keygen", "--algorithm", "ed25519", "--domain", "example.org", "--selector", "ed2",
+                "--out", tmp.resolve("conf/dkim").toString(), "--table", table.toString());
+        Files.delete(tmp.resolve("conf/dkim/ed2.example.org.pem"));
+        run("keygen", "--algorithm", "ed25519", "--domain", "example.org", "--selector", "ed2",
+                "--out", tmp.resolve("conf/dkim").toString(), "--table", table.toString());
+        assertThat(Files.readAllLines(table)).containsExactly("example.org selector=ed1 key=ed1.example.org.pem",
+                "example.org selector=ed2 key=ed2.example.org.pem");
+    }
+
+    /** Issue 15: dkim testkey compares the published record with the private key (opendkim-testkey), against real DNS. */
+    @Test
+    void testkeyMatchesTheRfc8463KeysAndReportsMismatchAndMissing() throws Exception {
+        String dns = DNS_ADDRESS + ":" + dnsPort;
+        Out match = run("testkey", "--key", RFC8463.resolve("brisbane-ed25519.pkcs8.pem").toString(), "--domain", "football.example.com",
+                "--selector", "brisbane", "--dns", dns, "--json");
+        assertThat(match.exit()).as(match.out() + match.err()).isZero();
+        assertThat(new ObjectMapper().readTree(match.out()).get("result").asText()).isEqualTo("match");
+        assertThat(run("testkey", "--key", RFC8463.resolve("test-rsa1024.pkcs8.pem").toString(), "--domain", "football.example.com",
+                "--selector", "test", "--dns", dns).exit()).isZero();
+
+        Out other = run("keygen", "--algorithm", "rsa", "--bits", "1024", "--domain", "football.example.com", "--selector", "test",
+                "--out", tmp.toString());
+        assertThat(other.exit()).isZero();
+        Out mismatch = run("testkey", "--key", tmp.resolve("test.football.example.com.pem").toString(), "--domain", "football.example.com",
+                "--selector", "test", "--dns", dns);
+        assertThat(mismatch.exit()).isEqualTo(1);
+        assertThat(mismatch.out()).contains("mismatch").contains("different key");
+        Out kind = run("testkey", "--key", RFC8463.resolve("brisbane-ed25519.pkcs8.pem").toString(), "--domain", "football.example.com",
+                "--selector", "test", "--dns", dns);
+        assertThat(kind.exit()).isEqualTo(1);
+        assertThat(kind.out()).contains("mismatch").contains("k=rsa");
+        Out missing = run("testkey", "--key", RFC8463.resolve("brisbane-ed25519.pkcs8.pem").toString(), "--domain", "football.example.com",
+                "--selector", "nothing", "--dns", dns, "--json");
+        assertThat(missing.exit()).isEqualTo(1);
+        assertThat(new ObjectMapper().readTree(missing.out()).get("result").asText()).isEqualTo("missing");
     }
 
     @Test
