@@ -75,6 +75,16 @@ public final class KeyTable {
             return active;
         }
 
+        /** Every selector of the entry with its key (the alternate too, active or not): what must be published. */
+        public Map<String, SigningKey> keys() {
+            Map<String, SigningKey> k = new java.util.LinkedHashMap<>();
+            k.put(selector, key);
+            if (alternateSelector != null && alternateKey != null) {
+                k.put(alternateSelector, alternateKey);
+            }
+            return k;
+        }
+
         /** The signing specs for mail whose From domain is {@code fromDomain} (already matched to this entry). */
         public List<SignSpec> specs(String fromDomain) {
             String d = subdomains == Subdomains.SUBDOMAIN ? fromDomain : domain;

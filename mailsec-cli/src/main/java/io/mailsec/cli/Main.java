@@ -19,6 +19,7 @@ public final class Main {
         AREAS.put("dmarc", "io.mailsec.cli.DmarcCommand");
         AREAS.put("tls", "io.mailsec.cli.TlsCommand");
         AREAS.put("av", "io.mailsec.cli.AvCommand");
+        AREAS.put("conf", "io.mailsec.cli.ConfCommand");
     }
 
     private Main() {

@@ -263,6 +263,16 @@ class SpfDmarcPipelineIT {
         assertThat(james.log()).contains("result=temperror policy=reject disposition=none");
     }
 
+    /** Issue 14, defect 4: a signature whose d= cannot be read is dkim=permerror in the header, not dkim=none. */
+    @Test
+    void malformedDkimSignatureIsPermerrorInAuthenticationResults() throws Exception {
+        String subject = "malformed-signature " + UUID.randomUUID();
+        String msg = "DKIM-Signature: v=1; a=rsa-sha256; s=s1; h=from; bh=AAAA; b=AAAA\r\n" + message("Alice <alice@aligned.test>", subject);
+        assertThat(send("bounce@aligned.test", msg)).containsExactly(220, 250, 250, 250, 354, 250);
+        String ar = javax.mail.internet.MimeUtility.unfold(delivered(subject).getHeader("Authentication-Results")[0]).replaceAll("\\s+", " ");
+        assertThat(ar).contains("dkim=permerror").doesNotContain("dkim=none").contains("dmarc=pass");
+    }
+
     @Test
     void smtpHookRefusesSpfFailAtMailFrom() throws Exception {
         List<Integer> codes = send("ceo@rejecting.test", "CEO <ceo@rejecting.test>", "refused " + UUID.randomUUID());

@@ -30,6 +30,11 @@ public final class JamesPaths {
 
     /** The absolute path a parameter value names (see the class comment). */
     public static Path resolve(String value) {
+        return resolve(workingDirectory(), value);
+    }
+
+    /** The same against a given working directory (a configuration checked from outside James). */
+    public static Path resolve(Path workingDirectory, String value) {
         String v = value.trim();
         if (v.startsWith(FILE_ABSOLUTE)) {
             return Path.of(v.substring(FILE_ABSOLUTE.length() - 1)).normalize();
@@ -38,6 +43,6 @@ public final class JamesPaths {
             v = v.substring(FILE.length());
         }
         Path p = Path.of(v);
-        return (p.isAbsolute() ? p : workingDirectory().resolve(p)).normalize();
+        return (p.isAbsolute() ? p : workingDirectory.toAbsolutePath().resolve(p)).normalize();
     }
 }

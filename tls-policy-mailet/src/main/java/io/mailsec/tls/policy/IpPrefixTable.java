@@ -80,6 +80,18 @@ final class IpPrefixTable<V> {
         return len <= 0 ? 0L : len >= 64 ? -1L : -1L << (64 - len);
     }
 
+    /** Every value in the table. */
+    java.util.List<V> values() {
+        java.util.List<V> out = new java.util.ArrayList<>();
+        for (Map<Integer, V> m : v4) {
+            out.addAll(m.values());
+        }
+        for (Map<V6Key, V> m : v6) {
+            out.addAll(m.values());
+        }
+        return out;
+    }
+
     static final class V6Key {
         final long hi;
         final long lo;

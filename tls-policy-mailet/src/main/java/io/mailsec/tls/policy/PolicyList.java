@@ -27,6 +27,18 @@ public final class PolicyList {
         this.size = size;
     }
 
+    /** The entries (and the default) that require TLS ({@code encrypt} or {@code verify}). */
+    public java.util.List<PolicyMatch> requiringTls() {
+        java.util.List<PolicyMatch> all = new java.util.ArrayList<>();
+        all.addAll(addresses.values());
+        all.addAll(exactDomains.values());
+        all.addAll(domainTrees.values());
+        all.addAll(ips.values());
+        all.add(defaultMatch);
+        all.removeIf(m -> m == null || !m.level().atLeast(TlsLevel.ENCRYPT));
+        return all;
+    }
+
     /** A list with only a default entry. */
     public static PolicyList onlyDefault(TlsLevel level) {
         return new PolicyList(Map.of(), Map.of(), Map.of(), new IpPrefixTable.Builder<PolicyMatch>().build(),

@@ -1,0 +1,82 @@
+package io.mailsec.cli;
+
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.mailsec.cli.conf.ConfCheck;
+import io.mailsec.cli.conf.Finding;
+import io.mailsec.core.dns.DnsResolver;
+import io.mailsec.core.dns.DnsjavaResolver;
+
+/** {@code mailsec conf check JAMES_CONF_DIR}: the {@code postfix check} of mailsec. */
+public final class ConfCommand implements Subcommand {
+    private static final String USAGE = String.join("\n",
+            "usage: mailsec conf check JAMES_CONF_DIR [--dns HOST[:PORT]] [--no-dns] [--json]",
+            "  checks a James configuration directory for what breaks James's start or mailsec's work:",
+            "  processors routed to but not defined, repository protocols not registered, missing files,",
+            "  an [inbound] TLS list on a listener without STARTTLS, EHLO names that are not FQDNs,",
+            "  DKIM keys whose published record does not match (DNS; --no-dns skips), a virus scan before",
+            "  alias expansion, logging that hides mailsec's lines.",
+            "  exit 0: nothing found; 1: problems found (one line each, or --json {\"problems\": [{\"check\",\"file\",\"message\"}]})");
+
+    @Override
+    public String summary() {
+        return "check a James configuration directory for mailsec (conf check)";
+    }
+
+    @Override
+    public int run(List<String> args, InputStream in, PrintStream out, PrintStream err) throws Exception {
+        if (args.isEmpty() || args.contains("--help") || args.contains("-h")) {
+            out.println(USAGE);
+            return args.isEmpty() ? 2 : 0;
+        }
+        if (!args.get(0).equals("check")) {
+            throw new UsageException("unknown subcommand '" + args.get(0) + "' (check)");
+        }
+        Path dir = null;
+        String dnsServer = null;
+        boolean json = false;
+        boolean noDns = false;
+        for (int i = 1; i < args.size(); i++) {
+            String a = args.get(i);
+            if (a.equals("--json")) {
+                json = true;
+            } else if (a.equals("--no-dns")) {
+                noDns = true;
+            } else if (a.equals("--dns") && i + 1 < args.size()) {
+                dnsServer = args.get(++i);
+            } else if (!a.startsWith("--") && dir == null) {
+                dir = Path.of(a);
+            } else {
+                throw new UsageException("unexpected argument '" + a + "'");
+            }
+        }
+        if (dir == null || !Files.isDirectory(dir)) {
+            throw new UsageException("JAMES_CONF_DIR " + dir + " is not a directory");
+        }
+        DnsResolver dns = noDns ? null
+                : DnsjavaResolver.create(dnsServer == null ? List.of() : List.of(dnsServer.split(",")), Duration.ofSeconds(5));
+        List<Finding> findings = new ConfCheck(dir, dns).run();
+        if (json) {
+            ObjectNode j = new ObjectMapper().createObjectNode();
+            ArrayNode a = j.putArray("problems");
+            for (Finding f : findings) {
+                a.addObject().put("check", f.check()).put("file", f.file()).put("message", f.message());
+            }
+            out.println(j);
+        } else if (findings.isEmpty()) {
+            out.println(dir + ": no problems found");
+        } else {
+            findings.forEach(out::println);
+        }
+        return findings.isEmpty() ? 0 : 1;
+    }
+}

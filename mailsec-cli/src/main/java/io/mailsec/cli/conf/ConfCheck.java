@@ -1,0 +1,331 @@
+package io.mailsec.cli.conf;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import javax.xml.parsers.DocumentBuilderFactory;
+
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import org.w3c.dom.Node;
+import org.w3c.dom.NodeList;
+
+import io.mailsec.core.dns.DnsResolver;
+import io.mailsec.core.james.JamesPaths;
+import io.mailsec.dkim.DkimException;
+import io.mailsec.dkim.KeyTable;
+import io.mailsec.dkim.PublishedKeyCheck;
+import io.mailsec.tls.policy.PolicyMatch;
+import io.mailsec.tls.policy.PolicyParseException;
+import io.mailsec.tls.policy.PolicyParser;
+import io.mailsec.tls.policy.TlsPolicy;
+
+/**
+ * The checks of {@code mailsec conf check JAMES_CONF_DIR}: what makes James refuse to start or
+ * mailsec misbehave, found before a restart. The working directory is the parent of the
+ * configuration directory (James's layout: {@code <working dir>/conf}).
+ */
+public final class ConfCheck {
+    /** mailsec parameters that name a file (or, for templateDirectory, a directory). */
+    private static final Set<String> FILE_PARAMETERS = Set.of("keyTable", "policyFile", "optOutFile", "trustStore",
+            "publicSuffixList", "templateDirectory");
+    /** mailet parameters that name a processor. */
+    private static final Set<String> PROCESSOR_PARAMETERS = Set.of("processor", "errorProcessor", "retryExhaustedProcessor",
+            "retryProcessor", "bounceProcessor");
+    private static final Pattern LEVEL = Pattern.compile("level\\s*=\\s*\"(\\w+)\"");
+    private static final List<String> LEVELS = List.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR", "OFF");
+
+    private final Path conf;
+    private final Path workingDirectory;
+    private final DnsResolver dns;
+    private final List<Finding> findings = new ArrayList<>();
+
+    /** @param dns resolver for the DKIM key check, or null to skip it */
+    public ConfCheck(Path conf, DnsResolver dns) {
+        this.conf = conf.toAbsolutePath().normalize();
+        this.workingDirectory = this.conf.getParent();
+        this.dns = dns;
+    }
+
+    public List<Finding> run() throws IOException {
+        Document mailets = xml("mailetcontainer.xml");
+        Document smtp = xml("smtpserver.xml");
+        if (mailets != null) {
+            processors(mailets);
+            repositories(mailets);
+            files(mailets, "mailetcontainer.xml");
+            virusScanOrder(mailets);
+            heloName(mailets);
+            dkimKeys(mailets);
+        }
+        if (smtp != null) {
+            files(smtp, "smtpserver.xml");
+            inboundTls(smtp);
+            ehloName(smtp);
+        }
+        logging();
+        return findings;
+    }
+
+    private void add(String check, String file, String message) {
+        findings.add(new Finding(check, file, message));
+    }
+
+    private Document xml(String name) throws IOException {
+        Path p = conf.resolve(name);
+        if (!Files.isRegularFile(p)) {
+            add("file", name, "missing: James needs " + p);
+            return null;
+        }
+        try {
+            DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
+            f.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
+            return f.newDocumentBuilder().parse(p.toFile());
+        } catch (Exception e) {
+            add("xml", name, "not well-formed XML: " + e.getMessage());
+            return null;
+        }
+    }
+
+    private static List<Element> elements(Node parent, String tag) {
+        List<Element> out = new ArrayList<>();
+        NodeList l = parent instanceof Document ? ((Document) parent).getElementsByTagName(tag)
+                : ((Element) parent).getElementsByTagName(tag);
+        for (int i = 0; i < l.getLength(); i++) {
+            out.add((Element) l.item(i));
+        }
+        return out;
+    }
+
+    private static String child(Element e, String tag) {
+        for (Node n = e.getFirstChild(); n != null; n = n.getNextSibling()) {
+            if (n instanceof Element && n.getNodeName().equals(tag)) {
+                return n.getTextContent().trim();
+            }
+        }
+        return null;
+    }
+
+    /** A processor that routing names but no {@code <processor state=...>} defines. */
+    private void processors(Document d) {
+        Set<String> defined = new LinkedHashSet<>();
+        for (Element p : elements(d, "processor")) {
+            if (p.hasAttribute("state")) {
+                defined.add(p.getAttribute("state"));
+            }
+        }
+        for (Element m : elements(d, "mailet")) {
+            for (String param : PROCESSOR_PARAMETERS) {
+                String v = child(m, param);
+                if (v != null && !v.isEmpty() && !defined.contains(v)) {
+                    add("processor", "mailetcontainer.xml", m.getAttribute("class") + " sends mail to processor '" + v
+                            + "', which is not defined (defined: " + String.join(", ", defined) + ")");
+                }
+            }
+        }
+    }
+
+    /** A repository URL whose protocol mailrepositorystore.xml does not register. */
+    private void repositories(Document d) throws IOException {
+        Set<String> protocols = new LinkedHashSet<>();
+        Path store = conf.resolve("mailrepositorystore.xml");
+        if (Files.isRegularFile(store)) {
+            Matcher m = Pattern.compile("<protocol>\\s*([\\w-]+)\\s*</protocol>").matcher(Files.readString(store));
+            while (m.find()) {
+                protocols.add(m.group(1));
+            }
+        }
+        for (String tag : List.of("repositoryPath", "errorRepository")) {
+            for (Element e : elements(d, tag)) {
+                String url = e.getTextContent().trim();
+                int sep = url.indexOf("://");
+                if (sep > 0 && !protocols.contains(url.substring(0, sep))) {
+                    add("repository", "mailetcontainer.xml", url + ": protocol '" + url.substring(0, sep)
+                            + "' is not registered in mailrepositorystore.xml (registered: " + String.join(", ", protocols)
+                            + "); James fails with UnsupportedRepositoryStoreException");
+                }
+            }
+        }
+    }
+
+    /** A mailsec parameter that names a file that is not there (relative to the working directory). */
+    private void files(Document d, String name) {
+        for (String param : FILE_PARAMETERS) {
+            for (Element e : elements(d, param)) {
+                String v = e.getTextContent().trim();
+                Path p = JamesPaths.resolve(workingDirectory, v);
+                boolean ok = param.equals("templateDirectory") ? Files.isDirectory(p) : Files.isReadable(p) && !Files.isDirectory(p);
+                if (!ok) {
+                    add("file", name, param + "=" + v + ": " + p + " does not exist (relative paths are relative to the"
+                            + " working directory " + workingDirectory + ")");
+                }
+            }
+        }
+    }
+
+    /** VirusScan before RecipientRewriteTable in its processor, or in root: aliases and lists not expanded yet. */
+    private void virusScanOrder(Document d) {
+        for (Element p : elements(d, "processor")) {
+            boolean rrtSeen = false;
+            for (Element m : elements(p, "mailet")) {
+                String cls = m.getAttribute("class");
+                if (cls.equals("RecipientRewriteTable") || cls.endsWith(".RecipientRewriteTable")) {
+                    rrtSeen = true;
+                } else if (cls.equals("io.mailsec.av.james.VirusScan") && !rrtSeen) {
+                    add("virus-scan-order", "mailetcontainer.xml", "VirusScan in processor '" + p.getAttribute("state")
+                            + "' runs before RecipientRewriteTable: aliases and lists are not expanded yet, so their members"
+                            + " are not warned (put it after RecipientRewriteTable, as james-conf does in transport)");
+                }
+            }
+        }
+    }
+
+    private void heloName(Document d) {
+        for (Element m : elements(d, "mailet")) {
+            String h = child(m, "heloName");
+            if (h != null && !fqdn(h)) {
+                add("ehlo", "mailetcontainer.xml", m.getAttribute("class") + " heloName '" + h + "' is not a fully qualified"
+                        + " domain name: receiving servers may refuse or distrust it (RFC 5321 §4.1.1.1)");
+            }
+        }
+    }
+
+    private void ehloName(Document d) {
+        for (Element server : elements(d, "smtpserver")) {
+            for (Element h : elements(server, "helloName")) {
+                if (!"true".equalsIgnoreCase(h.getAttribute("autodetect")) && !fqdn(h.getTextContent().trim())) {
+                    add("ehlo", "smtpserver.xml", "helloName '" + h.getTextContent().trim() + "' of " + jmxName(server)
+                            + " is not a fully qualified domain name (RFC 5321 §4.1.1.1)");
+                }
+            }
+        }
+    }
+
+    private static boolean fqdn(String name) {
+        return name.matches("(?i)([a-z0-9]([a-z0-9-]*[a-z0-9])?\\.)+[a-z]([a-z0-9-]*[a-z0-9])?\\.?");
+    }
+
+    private static String jmxName(Element server) {
+        String n = child(server, "jmxName");
+        return n == null ? "an smtpserver" : n;
+    }
+
+    /** An [inbound] list that requires TLS, enforced on a listener that does not offer STARTTLS with a key. */
+    private void inboundTls(Document d) throws IOException {
+        for (Element server : elements(d, "smtpserver")) {
+            Element hook = null;
+            for (Element h : elements(server, "handler")) {
+                if (h.getAttribute("class").equals("io.mailsec.tls.james.InboundTlsPolicyHook")) {
+                    hook = h;
+                }
+            }
+            if (hook == null) {
+                continue;
+            }
+            String file = child(hook, "policyFile");
+            Path policyFile = JamesPaths.resolve(workingDirectory, file == null ? "conf/mailsec-tls.policy" : file);
+            if (!Files.isReadable(policyFile)) {
+                continue; // reported by the file check
+            }
+            TlsPolicy policy;
+            try {
+                policy = PolicyParser.parse(Files.readString(policyFile, StandardCharsets.UTF_8), policyFile.toString());
+            } catch (PolicyParseException e) {
+                add("tls-policy", policyFile.getFileName().toString(), e.getMessage());
+                continue;
+            }
+            List<PolicyMatch> required = policy.inbound().requiringTls();
+            if (required.isEmpty()) {
+                continue;
+            }
+            Element tls = elements(server, "tls").stream().findFirst().orElse(null);
+            boolean startTls = tls != null && "true".equalsIgnoreCase(tls.getAttribute("startTLS"));
+            boolean key = tls != null && (child(tls, "keystore") != null || child(tls, "privateKey") != null);
+            if (!startTls || !key) {
+                add("inbound-tls", "smtpserver.xml", jmxName(server) + " enforces the [inbound] list of " + policyFile.getFileName()
+                        + ", which requires TLS for " + describe(required) + ", but does not offer STARTTLS with a key"
+                        + " (<tls startTLS=\"true\"> with a keystore or privateKey): those peers would get 530 for a command"
+                        + " that is not offered");
+            }
+        }
+    }
+
+    private static String describe(List<PolicyMatch> matches) {
+        List<String> s = new ArrayList<>();
+        for (PolicyMatch m : matches) {
+            s.add((m.isDefault() ? "default" : m.entry()) + " (" + m.level().name().toLowerCase(Locale.ROOT) + ", line " + m.line() + ")");
+            if (s.size() == 3) {
+                break;
+            }
+        }
+        return String.join(", ", s) + (matches.size() > 3 ? " and " + (matches.size() - 3) + " more" : "");
+    }
+
+    /** Each key in the DkimSign key tables against its published record. */
+    private void dkimKeys(Document d) {
+        for (Element m : elements(d, "mailet")) {
+            String table = child(m, "keyTable");
+            if (table == null || !m.getAttribute("class").equals("io.mailsec.dkim.james.DkimSign")) {
+                continue;
+            }
+            Path p = JamesPaths.resolve(workingDirectory, table);
+            if (!Files.isReadable(p)) {
+                continue; // reported by the file check
+            }
+            KeyTable t;
+            try {
+                t = KeyTable.load(p);
+            } catch (DkimException e) {
+                add("dkim-key", p.getFileName().toString(), e.getMessage());
+                continue;
+            }
+            if (dns == null) {
+                continue;
+            }
+            for (KeyTable.Entry e : t.entries().values()) {
+                for (java.util.Map.Entry<String, io.mailsec.dkim.SigningKey> k : e.keys().entrySet()) {
+                    PublishedKeyCheck.Outcome o = PublishedKeyCheck.check(dns, e.domain(), k.getKey(), k.getValue());
+                    if (!o.matches()) {
+                        add("dkim-dns", p.getFileName().toString(), e.domain() + " selector " + k.getKey() + ": " + o.result()
+                                + " (" + o.reason() + ")");
+                    }
+                }
+            }
+        }
+    }
+
+    /** logback.xml levels that hide mailsec's INFO lines (the verdicts the READMEs tell admins to look for). */
+    private void logging() throws IOException {
+        Path p = conf.resolve("logback.xml");
+        if (!Files.isRegularFile(p)) {
+            return;
+        }
+        String text = Files.readString(p);
+        String mailsec = level(text, "<logger\\s+name=\"io\\.mailsec\"[^>]*>");
+        String root = level(text, "<root[^>]*>");
+        String effective = mailsec != null ? mailsec : root;
+        if (effective != null && LEVELS.indexOf(effective.toUpperCase(Locale.ROOT)) > LEVELS.indexOf("INFO")) {
+            add("logging", "logback.xml", "mailsec logs at " + effective.toUpperCase(Locale.ROOT) + (mailsec != null
+                    ? " (logger io.mailsec)" : " (the root level; no io.mailsec logger)") + ": its verdict lines (INFO) are"
+                    + " hidden; add <logger name=\"io.mailsec\" level=\"INFO\"/>");
+        }
+    }
+
+    private static String level(String text, String elementPattern) {
+        Matcher e = Pattern.compile(elementPattern).matcher(text);
+        if (!e.find()) {
+            return null;
+        }
+        Matcher l = LEVEL.matcher(e.group());
+        return l.find() ? l.group(1) : null;
+    }
+}
