@@ -11,20 +11,23 @@ import org.apache.mailet.base.GenericMailet;
 
 /**
  * Marks each mail as seen by mailsec: sets the attribute {@code mailsec.version} and, unless
- * {@code headerName} is empty, a header naming the mailsec version. Its use is operational: one
+ * {@code headerName} is empty, the header {@code X-Mailsec: mailsec}. Its use is operational: one
  * look at a delivered message tells whether the mailsec jars were loaded from extensions-jars/.
+ * The header carries the version only with {@code discloseVersion=true}: a version in every
+ * outgoing mail tells attackers which flaws to try.
  *
- * <p>Init parameter {@code headerName} (default {@code X-Mailsec}).
+ * <p>Init parameters {@code headerName} (default {@code X-Mailsec}), {@code discloseVersion} (default false).
  */
 public final class MailsecStamp extends GenericMailet {
     public static final AttributeName VERSION_ATTRIBUTE = AttributeName.of("mailsec.version");
 
     private String headerName;
     private String version;
+    private String headerValue;
 
     @Override
     public void init() throws MessagingException {
-        Parameters<MessagingException> p = Parameters.of(getMailetConfig(), java.util.Set.of("headerName"));
+        Parameters<MessagingException> p = Parameters.of(getMailetConfig(), java.util.Set.of("headerName", "discloseVersion"));
         // an empty element (<headerName/>) means no header
         String configured = p.given("headerName");
         headerName = configured != null && configured.isBlank() ? "" : p.string("headerName", "X-Mailsec");
@@ -32,6 +35,7 @@ public final class MailsecStamp extends GenericMailet {
             throw p.bad("headerName", headerName, "a header field name");
         }
         version = MailsecVersion.get();
+        headerValue = p.bool("discloseVersion", false) ? "mailsec " + version : "mailsec";
     }
 
     @Override
@@ -39,7 +43,7 @@ public final class MailsecStamp extends GenericMailet {
         mail.setAttribute(new Attribute(VERSION_ATTRIBUTE, AttributeValue.of(version)));
         if (!headerName.isEmpty()) {
             // No saveChanges(): James saves once when it writes the message.
-            mail.getMessage().setHeader(headerName, "mailsec " + version);
+            mail.getMessage().setHeader(headerName, headerValue);
         }
     }
 

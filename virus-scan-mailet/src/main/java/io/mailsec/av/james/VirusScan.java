@@ -51,12 +51,14 @@ public class VirusScan extends GenericMailet {
     private int maxRetries;
     private String retryExhaustedProcessor;
     private boolean addHeaders;
+    private boolean discloseVersion;
     private volatile String engine;
     private volatile long engineFetched;
 
     /** Every init parameter this mailet reads. */
     public static final Set<String> PARAMETERS = Set.of("clamd", "connectTimeout", "readTimeout", "poolSize", "streamMaxLength",
-        "maxNestingDepth", "maxMultipartDepth", "onScannerFailure", "retryDelay", "maxRetries", "retryExhaustedProcessor", "addHeaders");
+        "maxNestingDepth", "maxMultipartDepth", "onScannerFailure", "retryDelay", "maxRetries", "retryExhaustedProcessor", "addHeaders",
+        "discloseVersion");
 
     @Override
     public void init() throws MessagingException {
@@ -83,6 +85,8 @@ public class VirusScan extends GenericMailet {
         maxRetries = p.integer("maxRetries", 288, 0, 100_000);
         retryExhaustedProcessor = p.string("retryExhaustedProcessor", Mail.ERROR);
         addHeaders = p.bool("addHeaders", true);
+        // the engine's version and signature date in every mail tell attackers what it cannot find yet
+        discloseVersion = p.bool("discloseVersion", false);
         LOG.info("VirusScan init clamd={} onScannerFailure={} retryDelay={} maxRetries={} streamMaxLength={}",
             endpoint, retry ? "retry" : "deliver", retryDelay, maxRetries, client.streamMaxLength());
     }
@@ -133,7 +137,7 @@ public class VirusScan extends GenericMailet {
         if (addHeaders) {
             message.removeHeader(SCANNED_HEADER);
             message.removeHeader(STATUS_HEADER);
-            message.setHeader(SCANNED_HEADER, (eng != null ? eng : "ClamAV") + " (mailsec)");
+            message.setHeader(SCANNED_HEADER, (discloseVersion && eng != null ? eng : "ClamAV") + " (mailsec)");
             message.setHeader(STATUS_HEADER, statusHeader(report));
         }
     }

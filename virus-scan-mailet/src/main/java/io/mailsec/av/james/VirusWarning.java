@@ -78,7 +78,6 @@ public class VirusWarning extends GenericMailet {
         bodyTemplate = template.substring(split + 2);
         warnSender = p.bool("warnSender", true);
         warnRecipients = p.bool("warnRecipients", true);
-        String optOutFile = p.string("optOutFile", null);
         // must exist when configured: an empty file means nobody opted out
         Path optOutPath = p.file("optOutFile");
         optOut = new OptOutList(optOutPath);

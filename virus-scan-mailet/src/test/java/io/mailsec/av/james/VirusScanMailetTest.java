@@ -87,7 +87,13 @@ class VirusScanMailetTest {
         assertThat(AvAttributes.verdict(mail)).contains(Verdict.CLEAN);
         MimeMessage msg = mail.getMessage();
         assertThat(msg.getHeader("X-Virus-Status")).containsExactly("Clean");
-        assertThat(msg.getHeader("X-Virus-Scanned")[0]).startsWith("ClamAV 1.").endsWith("(mailsec)");
+        assertThat(msg.getHeader("X-Virus-Scanned")).as("no engine version by default").containsExactly("ClamAV (mailsec)");
+        assertThat(AvAttributes.string(mail, AvAttributes.ENGINE).orElseThrow()).as("the version stays in the attribute").startsWith("ClamAV 1.");
+        FakeMail disclosed = mail(raw);
+        VirusScan withVersion = mailet(ctx, ClamdProcess.shared(), "discloseVersion", "true");
+        withVersion.service(disclosed);
+        assertThat(disclosed.getMessage().getHeader("X-Virus-Scanned")[0]).startsWith("ClamAV 1.").endsWith("(mailsec)");
+        withVersion.destroy();
         assertThat(bodyOf(msg)).isEqualTo(bodyOf(raw));
         assertThat(matches(new IsInfected(), mail)).isFalse();
         assertThat(matches(new IsUnscannable(), mail)).isFalse();
