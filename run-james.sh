@@ -43,7 +43,9 @@ JAVA_OPTS="${JAMES_JAVA_OPTS:--Xms128m -Xmx1g}"
 log() { echo "run-james: $*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
 
-PLUGINS=(mailsec-core tls-policy-mailet dkim-mailet spf-dmarc-matcher virus-scan-mailet)
+# shellcheck source=james-conf/bin/plugin-jars.sh
+. "$ROOT/james-conf/bin/plugin-jars.sh"
+PLUGINS=("${MAILSEC_PLUGINS[@]}")
 CLI_JAR="$ROOT/mailsec-cli/target/mailsec-cli.jar"
 LIB="$ROOT/james-conf/target/james-lib"
 
@@ -51,9 +53,7 @@ LIB="$ROOT/james-conf/target/james-lib"
 need_build="${MAILSEC_REBUILD:-}"
 [ -f "$LIB/james-server-memory-app-3.8.1.jar" ] || need_build=1
 [ -f "$CLI_JAR" ] || need_build=1
-for m in "${PLUGINS[@]}"; do
-  compgen -G "$ROOT/$m/target/$m-*.jar" >/dev/null || need_build=1
-done
+plugin_jars_missing "$ROOT" && need_build=1
 if [ -n "$need_build" ]; then
   log "building mailsec jars and fetching James 3.8.1 (first run only)..."
   (cd "$ROOT" && mvn -B -q package -DskipTests -pl james-conf,mailsec-cli,"$(IFS=,; echo "${PLUGINS[*]}")" -am) >&2 \
@@ -70,11 +70,7 @@ if [ -n "${JAMES_CONF_OVERLAY:-}" ]; then
   [ -d "$JAMES_CONF_OVERLAY" ] || die "JAMES_CONF_OVERLAY=$JAMES_CONF_OVERLAY is not a directory"
   cp -R "$JAMES_CONF_OVERLAY/." "$WORK/conf/"
 fi
-rm -f "$WORK/extensions-jars/"*.jar
-for m in "${PLUGINS[@]}"; do
-  jar=$(ls "$ROOT/$m/target/$m"-*.jar | grep -v -e '-sources' -e '-tests' -e 'original-' | head -1)
-  cp "$jar" "$WORK/extensions-jars/$m.jar"
-done
+copy_plugin_jars "$ROOT" "$WORK/extensions-jars"
 
 # Map the standard ports of james-conf to this run's ports.
 map_port() { # file standard-port new-port

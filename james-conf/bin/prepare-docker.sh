@@ -10,24 +10,18 @@ set -euo pipefail
 HOST="${1:-mail.example.com}"
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 DEPLOY="$ROOT/james-conf/deploy"
-PLUGINS=(mailsec-core tls-policy-mailet dkim-mailet spf-dmarc-matcher virus-scan-mailet)
+# shellcheck source=plugin-jars.sh
+. "$ROOT/james-conf/bin/plugin-jars.sh"
 
-for m in "${PLUGINS[@]}"; do
-  compgen -G "$ROOT/$m/target/$m-*.jar" >/dev/null || need_build=1
-done
-if [ -n "${need_build:-}" ]; then
-  (cd "$ROOT" && mvn -B -q package -DskipTests -pl "$(IFS=,; echo "${PLUGINS[*]}")" -am)
+if plugin_jars_missing "$ROOT"; then
+  (cd "$ROOT" && mvn -B -q package -DskipTests -pl "$(IFS=,; echo "${MAILSEC_PLUGINS[*]}")" -am)
 fi
 
 mkdir -p "$DEPLOY/conf" "$DEPLOY/extensions-jars"
 # configuration: refreshed from james-conf/conf, TLS material kept
 find "$DEPLOY/conf" -maxdepth 1 -type f -delete
 cp -R "$ROOT/james-conf/conf/." "$DEPLOY/conf/"
-rm -f "$DEPLOY/extensions-jars/"*.jar
-for m in "${PLUGINS[@]}"; do
-  jar=$(ls "$ROOT/$m/target/$m"-*.jar | grep -v -e '-sources' -e '-tests' -e 'original-' | head -1)
-  cp "$jar" "$DEPLOY/extensions-jars/$m.jar"
-done
+copy_plugin_jars "$ROOT" "$DEPLOY/extensions-jars"
 # in the container: clamd is the compose service "clamd", and WebAdmin must listen beyond the
 # container's loopback for the (loopback-only) port mapping to reach it
 sed -i 's#<clamd>127.0.0.1:3310</clamd>#<clamd>clamd:3310</clamd>#' "$DEPLOY/conf/mailetcontainer.xml"
