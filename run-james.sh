@@ -13,6 +13,7 @@
 #   WEBADMIN_PORT [8000]
 #   DEMO_DOMAIN [mailsec.test]  DEMO_USER [demo@$DEMO_DOMAIN]  DEMO_PASSWORD [demo-secret]
 #   DNS_SERVERS                    space-separated DNS servers for James (port 53); default: system resolvers
+#   JAMES_CONF_BASE [james-conf/conf]  the configuration copied to conf/ (a test boots James's own sample)
 #   JAMES_CONF_OVERLAY             a directory whose files are copied over conf/ (tests use it)
 #   JAMES_JAVA [java]  JAMES_JAVA_OPTS [-Xms128m -Xmx1g]
 #   CLAMD [start one]              host:port of a running clamd; unset: start clamd on 127.0.0.1:$CLAMD_PORT
@@ -65,7 +66,7 @@ fi
 mkdir -p "$WORK/conf" "$WORK/extensions-jars" "$WORK/var" "$WORK/logs" "$WORK/conf/tls"
 WORK="$(cd "$WORK" && pwd)" # James starts elsewhere (step 6): only absolute paths are passed on
 find "$WORK/conf" -maxdepth 1 -type f -delete
-cp -R "$ROOT/james-conf/conf/." "$WORK/conf/"
+cp -R "${JAMES_CONF_BASE:-$ROOT/james-conf/conf}/." "$WORK/conf/"
 if [ -n "${JAMES_CONF_OVERLAY:-}" ]; then
   [ -d "$JAMES_CONF_OVERLAY" ] || die "JAMES_CONF_OVERLAY=$JAMES_CONF_OVERLAY is not a directory"
   cp -R "$JAMES_CONF_OVERLAY/." "$WORK/conf/"
