@@ -45,10 +45,10 @@ class ConfCheckTest {
         }
     }
 
-    /** A copy of james-conf/conf at {@code tmp/work/conf}. */
+    /** A copy of james-conf/conf in a temporary James working directory ({@code conf/} below it). */
     Path conf() throws IOException {
         Path src = Conformance.root().getParent().resolve("james-conf/conf");
-        Path dst = tmp.resolve("work/conf");
+        Path dst = tmp.resolve("james/conf");
         try (Stream<Path> all = Files.walk(src)) {
             for (Path p : (Iterable<Path>) all::iterator) {
                 Path t = dst.resolve(src.relativize(p).toString());
