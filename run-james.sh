@@ -46,7 +46,6 @@ die() { log "ERROR: $*"; exit 1; }
 
 # shellcheck source=james-conf/bin/plugin-jars.sh
 . "$ROOT/james-conf/bin/plugin-jars.sh"
-PLUGINS=("${MAILSEC_PLUGINS[@]}")
 CLI_JAR="$ROOT/mailsec-cli/target/mailsec-cli.jar"
 LIB="$ROOT/james-conf/target/james-lib"
 
@@ -57,7 +56,7 @@ need_build="${MAILSEC_REBUILD:-}"
 plugin_jars_missing "$ROOT" && need_build=1
 if [ -n "$need_build" ]; then
   log "building mailsec jars and fetching James 3.8.1 (first run only)..."
-  (cd "$ROOT" && mvn -B -q package -DskipTests -pl james-conf,mailsec-cli,"$(IFS=,; echo "${PLUGINS[*]}")" -am) >&2 \
+  (cd "$ROOT" && mvn -B -q package -DskipTests -pl james-conf,mailsec-cli,"$(IFS=,; echo "${MAILSEC_PLUGINS[*]}")" -am) >&2 \
     || die "maven build failed"
 fi
 

@@ -12,13 +12,12 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import javax.xml.parsers.DocumentBuilderFactory;
-
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import org.w3c.dom.Node;
 import org.w3c.dom.NodeList;
 
+import io.mailsec.core.config.XmlFiles;
 import io.mailsec.core.dns.DnsResolver;
 import io.mailsec.core.james.JamesPaths;
 import io.mailsec.dkim.DkimException;
@@ -87,10 +86,8 @@ public final class ConfCheck {
             return null;
         }
         try {
-            DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
-            f.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
-            return f.newDocumentBuilder().parse(p.toFile());
-        } catch (Exception e) {
+            return XmlFiles.parse(p);
+        } catch (IOException | org.xml.sax.SAXException e) {
             add("xml", name, "not well-formed XML: " + e.getMessage());
             return null;
         }
@@ -137,11 +134,10 @@ public final class ConfCheck {
     /** A repository URL whose protocol mailrepositorystore.xml does not register. */
     private void repositories(Document d) throws IOException {
         Set<String> protocols = new LinkedHashSet<>();
-        Path store = conf.resolve("mailrepositorystore.xml");
-        if (Files.isRegularFile(store)) {
-            Matcher m = Pattern.compile("<protocol>\\s*([\\w-]+)\\s*</protocol>").matcher(Files.readString(store));
-            while (m.find()) {
-                protocols.add(m.group(1));
+        Document store = xml("mailrepositorystore.xml");
+        if (store != null) {
+            for (Element p : elements(store, "protocol")) {
+                protocols.add(p.getTextContent().trim());
             }
         }
         for (String tag : List.of("repositoryPath", "errorRepository")) {

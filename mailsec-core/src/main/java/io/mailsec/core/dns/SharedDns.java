@@ -9,9 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
-import javax.xml.parsers.DocumentBuilderFactory;
-import javax.xml.parsers.ParserConfigurationException;
-
 import org.w3c.dom.Document;
 import org.w3c.dom.Node;
 import org.w3c.dom.NodeList;
@@ -20,6 +17,7 @@ import org.xml.sax.SAXException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.mailsec.core.config.XmlFiles;
 import io.mailsec.core.james.JamesPaths;
 
 /**
@@ -85,10 +83,7 @@ public final class SharedDns {
             return out;
         }
         try {
-            DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
-            f.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
-            f.setExpandEntityReferences(false);
-            Document doc = f.newDocumentBuilder().parse(dnsserviceXml.toFile());
+            Document doc = XmlFiles.parse(dnsserviceXml);
             NodeList servers = doc.getElementsByTagName("server");
             for (int i = 0; i < servers.getLength(); i++) {
                 Node n = servers.item(i);
@@ -97,7 +92,7 @@ public final class SharedDns {
                     out.add(v);
                 }
             }
-        } catch (IOException | ParserConfigurationException | SAXException e) {
+        } catch (IOException | SAXException e) {
             LOG.warn("event=dnsservice-unreadable file={} error=\"{}\" (using the system resolvers)", dnsserviceXml, e.getMessage());
             return new ArrayList<>();
         }
