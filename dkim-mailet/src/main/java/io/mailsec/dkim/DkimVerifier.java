@@ -38,10 +38,16 @@ public final class DkimVerifier {
     });
     private final DnsResolver dns;
     private final Options options;
+    private final KeyRecords keys;
 
-    public DkimVerifier(DnsResolver dns, Options options) {
+    public DkimVerifier(DnsResolver dns, Options options, KeyRecords keys) {
         this.dns = Objects.requireNonNull(dns);
         this.options = Objects.requireNonNull(options);
+        this.keys = Objects.requireNonNull(keys);
+    }
+
+    public DkimVerifier(DnsResolver dns, Options options) {
+        this(dns, options, new KeyRecords());
     }
 
     public DkimVerifier(DnsResolver dns) {
@@ -220,7 +226,7 @@ public final class DkimVerifier {
         String keyError = null;
         for (String record : txt.records()) {
             try {
-                key = KeyRecord.parse(record);
+                key = keys.parse(record);
                 break;
             } catch (DkimException e) {
                 keyError = e.getMessage();

@@ -11,14 +11,9 @@ import java.util.Base64;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /** A DKIM key record from DNS (RFC 6376 §3.6.1, RFC 8463 §4): tags v, h, k, n, p, s, t. */
 public final class KeyRecord {
-    private static final Map<String, KeyRecord> CACHE = new ConcurrentHashMap<>();
-    private static final int CACHE_MAX = 4096;
-
     private final String keyType;
     private final List<String> hashes;
     private final List<String> services;
@@ -40,21 +35,8 @@ public final class KeyRecord {
         this.bits = bits;
     }
 
-    /** Parses (and caches by exact text: decoding an RSA key costs more than a verification's hashing). */
+    /** Parses a key record; {@link KeyRecords} keeps the parsed keys of a verifier. */
     public static KeyRecord parse(String txt) throws DkimException {
-        KeyRecord cached = CACHE.get(txt);
-        if (cached != null) {
-            return cached;
-        }
-        KeyRecord parsed = parseUncached(txt);
-        if (CACHE.size() >= CACHE_MAX) {
-            CACHE.clear();
-        }
-        CACHE.put(txt, parsed);
-        return parsed;
-    }
-
-    static KeyRecord parseUncached(String txt) throws DkimException {
         TagList t = TagList.parse(txt);
         String v = t.get("v");
         if (v != null) {

@@ -1,5 +1,8 @@
 package io.mailsec.dkim.james;
 
+import javax.inject.Inject;
+
+import io.mailsec.core.runtime.MailsecRuntime;
 import io.mailsec.core.authres.AuthResult;
 import io.mailsec.core.authres.AuthResultsHeader;
 import io.mailsec.core.config.DnsParameters;
@@ -8,6 +11,7 @@ import io.mailsec.core.dns.DnsResolver;
 import io.mailsec.dkim.DkimResult;
 import io.mailsec.dkim.DkimResultsJson;
 import io.mailsec.dkim.DkimVerifier;
+import io.mailsec.dkim.KeyRecords;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -41,11 +45,22 @@ public class DkimVerify extends GenericMailet {
     private String authservId;
     private boolean addHeader;
 
+    private final MailsecRuntime runtime;
+
+    /** Outside James (the CLI, tests): the standalone runtime. */
     public DkimVerify() {
+        this(MailsecRuntime.standalone());
+    }
+
+    /** Inside James: the server's one runtime ({@code MailsecModule}). */
+    @Inject
+    public DkimVerify(MailsecRuntime runtime) {
+        this.runtime = runtime;
     }
 
     /** For tests: a fixed resolver instead of {@code dnsServers}. */
     DkimVerify(DnsResolver dns) {
+        this();
         this.dns = dns;
     }
 
@@ -72,12 +87,12 @@ public class DkimVerify extends GenericMailet {
         int minRsa = p.integer("minRsaBits", 1024, 1024, 16384);
         addHeader = p.bool("addHeader", true);
         // Shared with the SPF and DMARC stages: one cache, and dnsservice.xml's servers by default.
-        DnsResolver configured = DnsParameters.resolver(p);
+        DnsResolver configured = DnsParameters.resolver(p, runtime);
         if (dns == null) {
             dns = configured;
         }
         verifier = new DkimVerifier(dns, DkimVerifier.Options.defaults().maxSignatures(max).clockSkewSeconds(skew.toSeconds())
-                .minRsaBits(minRsa));
+                .minRsaBits(minRsa), runtime.shared(KeyRecords.class, "dkim", KeyRecords::new));
         LOG.info("dkim.verify init authservId={} maxSignatures={} addHeader={}", authservId, max, addHeader);
     }
 

@@ -31,4 +31,14 @@ class ParameterTyposIT {
         assertThatThrownBy(() -> JamesProcess.builder("typo-hook").overlay(overlay).start().close())
                 .hasMessageContaining("InboundTlsPolicyHook").hasMessageContaining("unknown parameter checkIntervall");
     }
+
+    /** Issue 16: without mailsec's Guice module James cannot build the stages, and says which binding is missing. */
+    @Test
+    void missingRuntimeModuleStopsJamesNamingIt() throws Exception {
+        var overlay = ShippedConf.in(Files.createTempDirectory("mailsec-no-module"))
+                .edit("extensions.properties", "guice.extension.module=io.mailsec.core.james.MailsecModule", "guice.extension.module=")
+                .dir();
+        assertThatThrownBy(() -> JamesProcess.builder("no-module").overlay(overlay).start().close())
+                .hasMessageContaining("add guice.extension.module=io.mailsec.core.james.MailsecModule to conf/extensions.properties");
+    }
 }

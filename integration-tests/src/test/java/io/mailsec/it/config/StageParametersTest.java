@@ -22,7 +22,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import io.mailsec.av.james.Quarantine;
 import io.mailsec.av.james.VirusScan;
 import io.mailsec.av.james.VirusWarning;
-import io.mailsec.core.dns.SharedDns;
+import io.mailsec.core.runtime.MailsecRuntime;
 import io.mailsec.core.james.MailsecStamp;
 import io.mailsec.core.james.ToFolder;
 import io.mailsec.core.james.RequireAuthHook;
@@ -98,7 +98,7 @@ class StageParametersTest {
             params.put("dnsTimeout", timeout);
             mailet.get().init(config(name, params));
         }
-        assertThat(SharedDns.keys()).filteredOn(k -> k.startsWith(servers + "|")).containsExactly(servers + "|5000");
+        assertThat(MailsecRuntime.standalone().dnsKeys()).filteredOn(k -> k.startsWith(servers + "|")).containsExactly(servers + "|5000");
         Map<String, String> bad = new java.util.HashMap<>(extra);
         bad.put("dnsTimeout", "5 sec onds");
         assertThatThrownBy(() -> mailet.get().init(config(name, bad)))
@@ -113,6 +113,6 @@ class StageParametersTest {
             c.addProperty("dnsTimeout", timeout);
             new SpfMailHook().init(c);
         }
-        assertThat(SharedDns.keys()).filteredOn(k -> k.startsWith("127.0.9.251|")).containsExactly("127.0.9.251|5000");
+        assertThat(MailsecRuntime.standalone().dnsKeys()).filteredOn(k -> k.startsWith("127.0.9.251|")).containsExactly("127.0.9.251|5000");
     }
 }

@@ -72,8 +72,10 @@ class StockConfigurationIT {
         Files.writeString(file, m.replaceFirst(replacement));
     }
 
-    /** docs/install.md, sections 2 to 6, on James's sample configuration. */
+    /** docs/install.md, sections 1 (the module line) to 6, on James's sample configuration. */
     static void install(Path c) throws Exception {
+        // 1. the Guice module
+        edit(c.resolve("extensions.properties"), "#guice.extension.module=", "guice.extension.module=io.mailsec.core.james.MailsecModule");
         // 2. the file protocol
         edit(c.resolve("mailrepositorystore.xml"), "(</mailrepositories>)",
                 "<mailrepository class=\"org.apache.james.mailrepository.file.FileMailRepository\">\n"

@@ -40,6 +40,7 @@ public final class ConfCheck {
     /** mailet parameters that name a processor. */
     private static final Set<String> PROCESSOR_PARAMETERS = Set.of("processor", "errorProcessor", "retryExhaustedProcessor",
             "retryProcessor", "bounceProcessor");
+    private static final String MODULE = "io.mailsec.core.james.MailsecModule";
     private static final Pattern LEVEL = Pattern.compile("level\\s*=\\s*\"(\\w+)\"");
     private static final List<String> LEVELS = List.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR", "OFF");
 
@@ -72,7 +73,43 @@ public final class ConfCheck {
             ehloName(smtp);
         }
         logging();
+        runtimeModule(mailets, smtp);
         return findings;
+    }
+
+    /** mailsec stages are configured but James would not bind their shared runtime: James stops at start. */
+    private void runtimeModule(Document mailets, Document smtp) throws IOException {
+        if (!usesMailsec(mailets) && !usesMailsec(smtp)) {
+            return;
+        }
+        Path p = conf.resolve("extensions.properties");
+        java.util.Properties props = new java.util.Properties();
+        if (Files.isRegularFile(p)) {
+            try (java.io.Reader r = Files.newBufferedReader(p, StandardCharsets.ISO_8859_1)) {
+                props.load(r);
+            }
+        }
+        List<String> modules = List.of(props.getProperty("guice.extension.module", "").trim().split("\\s*,\\s*"));
+        if (!modules.contains(MODULE)) {
+            add("runtime", "extensions.properties", "mailsec stages are configured but guice.extension.module does not name "
+                    + MODULE + ": James stops at start;"
+                    + " add guice.extension.module=" + MODULE);
+        }
+    }
+
+    private static boolean usesMailsec(Document d) {
+        if (d == null) {
+            return false;
+        }
+        for (String attribute : List.of("class", "match")) {
+            NodeList all = d.getElementsByTagName("*");
+            for (int i = 0; i < all.getLength(); i++) {
+                if (((Element) all.item(i)).getAttribute(attribute).startsWith("io.mailsec.")) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private void add(String check, String file, String message) {

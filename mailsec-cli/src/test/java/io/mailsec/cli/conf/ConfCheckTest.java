@@ -164,4 +164,16 @@ class ConfCheckTest {
             assertThat(f.message()).contains("WARN");
         });
     }
+
+    @Test
+    void mailsecStagesWithoutTheRuntimeModule() throws IOException {
+        Path c = conf();
+        edit(c.resolve("extensions.properties"), "guice.extension.module=io.mailsec.core.james.MailsecModule", "guice.extension.module=");
+        assertThat(check(c)).singleElement().satisfies(f -> {
+            assertThat(f.check()).isEqualTo("runtime");
+            assertThat(f.message()).contains("guice.extension.module=io.mailsec.core.james.MailsecModule");
+        });
+        Files.delete(c.resolve("extensions.properties"));
+        assertThat(checks(check(c))).containsExactly("runtime");
+    }
 }

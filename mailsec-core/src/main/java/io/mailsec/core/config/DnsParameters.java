@@ -4,12 +4,13 @@ import java.time.Duration;
 import java.util.Set;
 
 import io.mailsec.core.dns.DnsResolver;
-import io.mailsec.core.dns.SharedDns;
+import io.mailsec.core.runtime.MailsecRuntime;
 
 /**
  * {@code dnsServers} and {@code dnsTimeout}, read the same way by every stage that resolves: the
- * servers default to James's {@code conf/dnsservice.xml}, the timeout is a duration (default 5s, a
- * bare number is milliseconds, at least 100ms), and stages with the same two values share one cache.
+ * servers default to James's own (dnsservice.xml, through the runtime), the timeout is a duration
+ * (default 5s, a bare number is milliseconds, at least 100ms), and stages with the same two values
+ * share one resolver and cache.
  */
 public final class DnsParameters {
     public static final Set<String> NAMES = Set.of("dnsServers", "dnsTimeout");
@@ -23,11 +24,11 @@ public final class DnsParameters {
     }
 
     /** The shared caching resolver these parameters name. */
-    public static <E extends Exception> DnsResolver resolver(Parameters<E> p) throws E {
+    public static <E extends Exception> DnsResolver resolver(Parameters<E> p, MailsecRuntime runtime) throws E {
         Duration timeout = timeout(p);
         String servers = p.string("dnsServers", "");
         try {
-            return SharedDns.forServers(servers, timeout.toMillis());
+            return runtime.dns(servers, timeout);
         } catch (RuntimeException e) {
             throw p.bad("dnsServers", servers, "host[:port] entries separated by commas (" + e.getMessage() + ")");
         }

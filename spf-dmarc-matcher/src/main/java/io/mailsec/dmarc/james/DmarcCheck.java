@@ -1,5 +1,8 @@
 package io.mailsec.dmarc.james;
 
+import javax.inject.Inject;
+
+import io.mailsec.core.runtime.MailsecRuntime;
 import io.mailsec.dmarc.DmarcEvaluator;
 import io.mailsec.dmarc.DmarcInput;
 import io.mailsec.dmarc.DmarcMode;
@@ -49,6 +52,19 @@ public class DmarcCheck extends GenericMailet {
     private boolean skipAuthenticated;
     private NetworkList trustedNetworks;
 
+    private final MailsecRuntime runtime;
+
+    /** Outside James (the CLI, tests): the standalone runtime. */
+    public DmarcCheck() {
+        this(MailsecRuntime.standalone());
+    }
+
+    /** Inside James: the server's one runtime ({@code MailsecModule}). */
+    @Inject
+    public DmarcCheck(MailsecRuntime runtime) {
+        this.runtime = runtime;
+    }
+
     /** Every init parameter this mailet reads. */
     public static final Set<String> PARAMETERS = Parameters.union(DnsParameters.NAMES, Set.of("authservId", "addHeader",
             "skipAuthenticated", TrustedNetworksParameter.NAME, "mode", "temperrorDisposition", "parallelLookups", "publicSuffixList"));
@@ -67,7 +83,7 @@ public class DmarcCheck extends GenericMailet {
                 ? DmarcMode.RFC7489 : DmarcMode.RFC9989;
         // a temperror comes from the receiver's own DNS trouble: never rejected
         DmarcPolicy temperrorDisposition = DmarcPolicy.parse(p.oneOf("temperrorDisposition", "none", List.of("none", "quarantine")));
-        DmarcEvaluator.Builder b = DmarcEvaluator.builder(DnsParameters.resolver(p)).mode(mode)
+        DmarcEvaluator.Builder b = DmarcEvaluator.builder(DnsParameters.resolver(p, runtime)).mode(mode)
                 .temperrorDisposition(temperrorDisposition)
                 .executor(p.bool("parallelLookups", true) ? io.mailsec.spf.ParallelLookups.sharedExecutor() : null);
         Path psl = p.file("publicSuffixList");

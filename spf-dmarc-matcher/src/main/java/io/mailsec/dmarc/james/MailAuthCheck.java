@@ -1,5 +1,8 @@
 package io.mailsec.dmarc.james;
 
+import javax.inject.Inject;
+
+import io.mailsec.core.runtime.MailsecRuntime;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -33,6 +36,19 @@ public class MailAuthCheck extends GenericMailet {
     private SpfCheck spf;
     private DmarcCheck dmarc;
 
+    private final MailsecRuntime runtime;
+
+    /** Outside James (the CLI, tests): the standalone runtime. */
+    public MailAuthCheck() {
+        this(MailsecRuntime.standalone());
+    }
+
+    /** Inside James: the server's one runtime ({@code MailsecModule}). */
+    @Inject
+    public MailAuthCheck(MailsecRuntime runtime) {
+        this.runtime = runtime;
+    }
+
     /** Every init parameter: those of the three stages and receivedSpf. */
     public static final Set<String> PARAMETERS = Parameters.union(Parameters.union(DkimVerify.PARAMETERS, SpfCheck.PARAMETERS),
             Parameters.union(DmarcCheck.PARAMETERS, Set.of("receivedSpf")));
@@ -42,14 +58,14 @@ public class MailAuthCheck extends GenericMailet {
         Parameters<MessagingException> p = Parameters.of(getMailetConfig(), PARAMETERS);
         boolean receivedSpf = p.bool("receivedSpf", false);
         String name = getMailetName();
-        dkim = new DkimVerify();
+        dkim = new DkimVerify(runtime);
         // DmarcCheck writes the one header with the DKIM results in it
         dkim.init(new OverriddenMailetConfig(getMailetConfig(), name + "/DkimVerify", DkimVerify.PARAMETERS,
                 Map.of("addHeader", "false")));
-        spf = new SpfCheck();
+        spf = new SpfCheck(runtime);
         spf.init(new OverriddenMailetConfig(getMailetConfig(), name + "/SpfCheck", SpfCheck.PARAMETERS,
                 Map.of("addHeader", String.valueOf(receivedSpf))));
-        dmarc = new DmarcCheck();
+        dmarc = new DmarcCheck(runtime);
         dmarc.init(new OverriddenMailetConfig(getMailetConfig(), name + "/DmarcCheck", DmarcCheck.PARAMETERS, Map.of()));
     }
 

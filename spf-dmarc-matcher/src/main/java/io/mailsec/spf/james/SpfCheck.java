@@ -1,5 +1,8 @@
 package io.mailsec.spf.james;
 
+import javax.inject.Inject;
+
+import io.mailsec.core.runtime.MailsecRuntime;
 import io.mailsec.spf.NetworkList;
 import io.mailsec.spf.ParallelLookups;
 import io.mailsec.spf.SpfEvaluator;
@@ -44,6 +47,19 @@ public class SpfCheck extends GenericMailet {
     private boolean skipAuthenticated;
     private NetworkList trustedNetworks;
 
+    private final MailsecRuntime runtime;
+
+    /** Outside James (the CLI, tests): the standalone runtime. */
+    public SpfCheck() {
+        this(MailsecRuntime.standalone());
+    }
+
+    /** Inside James: the server's one runtime ({@code MailsecModule}). */
+    @Inject
+    public SpfCheck(MailsecRuntime runtime) {
+        this.runtime = runtime;
+    }
+
     /** Every init parameter this mailet reads. */
     public static final java.util.Set<String> PARAMETERS = Parameters.union(DnsParameters.NAMES, java.util.Set.of("receiver",
             "addHeader", "checkHelo", "skipAuthenticated", TrustedNetworksParameter.NAME, "defaultExplanation", "parallelLookups"));
@@ -57,7 +73,7 @@ public class SpfCheck extends GenericMailet {
         skipAuthenticated = p.bool("skipAuthenticated", true);
         trustedNetworks = TrustedNetworksParameter.read(p);
         String explanation = p.string("defaultExplanation", SpfEvaluator.DEFAULT_EXPLANATION);
-        io.mailsec.core.dns.DnsResolver dns = DnsParameters.resolver(p);
+        io.mailsec.core.dns.DnsResolver dns = DnsParameters.resolver(p, runtime);
         boolean parallel = p.bool("parallelLookups", true);
         try {
             spf = SpfEvaluator.builder(dns).receiver(receiver)

@@ -1,5 +1,8 @@
 package io.mailsec.spf.james;
 
+import javax.inject.Inject;
+
+import io.mailsec.core.runtime.MailsecRuntime;
 import io.mailsec.spf.ParallelLookups;
 import io.mailsec.spf.SpfEvaluator;
 import io.mailsec.spf.SpfVerdict;
@@ -38,12 +41,25 @@ public class SpfMailHook implements MailHook {
     private boolean deferOnTemperror;
     private boolean rejectSoftfail;
 
+    private final MailsecRuntime runtime;
+
+    /** Outside James (the CLI, tests): the standalone runtime. */
+    public SpfMailHook() {
+        this(MailsecRuntime.standalone());
+    }
+
+    /** Inside James: the server's one runtime ({@code MailsecModule}). */
+    @Inject
+    public SpfMailHook(MailsecRuntime runtime) {
+        this.runtime = runtime;
+    }
+
     @Override
     public void init(Configuration config) throws ConfigurationException {
         Parameters<ConfigurationException> p = Parameters.of("SpfMailHook", config, PARAMETERS);
         deferOnTemperror = p.bool("deferOnTemperror", false);
         rejectSoftfail = p.bool("rejectSoftfail", false);
-        spf = SpfEvaluator.builder(DnsParameters.resolver(p))
+        spf = SpfEvaluator.builder(DnsParameters.resolver(p, runtime))
                 .receiver(p.string("receiver", SpfCheck.localHostName()))
                 .executor(p.bool("parallelLookups", true) ? ParallelLookups.sharedExecutor() : null).build();
     }

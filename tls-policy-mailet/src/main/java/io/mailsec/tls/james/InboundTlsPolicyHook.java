@@ -1,5 +1,8 @@
 package io.mailsec.tls.james;
 
+import javax.inject.Inject;
+
+import io.mailsec.core.runtime.MailsecRuntime;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.List;
@@ -50,9 +53,22 @@ public class InboundTlsPolicyHook implements MailHook, RcptHook {
 
     private PolicyStore store;
 
+    private final MailsecRuntime runtime;
+
+    /** Outside James (the CLI, tests): the standalone runtime. */
+    public InboundTlsPolicyHook() {
+        this(MailsecRuntime.standalone());
+    }
+
+    /** Inside James: the server's one runtime ({@code MailsecModule}). */
+    @Inject
+    public InboundTlsPolicyHook(MailsecRuntime runtime) {
+        this.runtime = runtime;
+    }
+
     @Override
     public void init(Configuration config) throws ConfigurationException {
-        store = PolicyStores.open(Parameters.of("InboundTlsPolicyHook", config, PolicyStores.NAMES));
+        store = PolicyStores.open(Parameters.of("InboundTlsPolicyHook", config, PolicyStores.NAMES), runtime);
     }
 
     /** For tests and embedding. */
@@ -94,11 +110,11 @@ public class InboundTlsPolicyHook implements MailHook, RcptHook {
         return HookResult.builder().hookReturnCode(HookReturnCode.deny()).smtpReturnCode(CODE).smtpDescription(TEXT).build();
     }
 
-    private static void refuse(SMTPSession session, MaybeSender sender, List<String> rcpts, PolicyMatch m, String at) {
+    private void refuse(SMTPSession session, MaybeSender sender, List<String> rcpts, PolicyMatch m, String at) {
         InetAddress ip = peerIp(session);
         LOG.info("event=tls-inbound-refused at=\"{}\" peerIp={} sender={} level={} entry={}", at,
                 ip == null ? "" : ip.getHostAddress(), sender.asString(), m.level().word(), m.entry());
-        TrackingLog.get().record(TrackingEvent.inbound()
+        TrackingLog.of(runtime).record(TrackingEvent.inbound()
                 .sender(sender.asString())
                 .recipients(rcpts)
                 .peerHost(session.getAttachment(SMTPSession.CURRENT_HELO_NAME, ProtocolSession.State.Connection).orElse(null))

@@ -1,9 +1,9 @@
 package io.mailsec.tls.james;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 
 import org.slf4j.Logger;
@@ -11,6 +11,7 @@ import org.slf4j.LoggerFactory;
 
 import io.mailsec.core.config.Parameters;
 import io.mailsec.core.james.JamesPaths;
+import io.mailsec.core.runtime.MailsecRuntime;
 import io.mailsec.tls.policy.PolicyParseException;
 import io.mailsec.tls.policy.PolicyStore;
 
@@ -18,7 +19,7 @@ import io.mailsec.tls.policy.PolicyStore;
  * Where James-facing classes get their policy: an explicit {@code policyFile}, else the system
  * property {@value #PROPERTY}, else {@value #DEFAULT_FILE}; relative paths are relative to James's working
  * directory ({@link JamesPaths}).
- * Everything naming the same file shares one {@link PolicyStore}.
+ * Every stage of one runtime naming the same file and check interval shares one {@link PolicyStore}.
  */
 public final class PolicyStores {
     public static final String PROPERTY = "mailsec.tls.policyFile";
@@ -35,7 +36,7 @@ public final class PolicyStores {
      * The store for {@code policyFile} (relative to James's working directory; default the system
      * property, else {@value #DEFAULT_FILE}), checked for changes every {@code checkInterval} (default 5s).
      */
-    public static <E extends Exception> PolicyStore open(Parameters<E> p) throws E {
+    public static <E extends Exception> PolicyStore open(Parameters<E> p, MailsecRuntime runtime) throws E {
         String file = p.string("policyFile", System.getProperty(PROPERTY, DEFAULT_FILE));
         Duration interval = p.duration("checkInterval", Duration.ofSeconds(5));
         Path path = JamesPaths.resolve(file);
@@ -43,12 +44,12 @@ public final class PolicyStores {
             throw p.bad("policyFile", file, "a readable policy file (" + path + " is not)");
         }
         try {
-            PolicyStore store = PolicyStore.forFile(path, interval);
+            PolicyStore store = runtime.shared(PolicyStore.class, List.of(path, interval), () -> PolicyStore.open(path, interval));
             LOG.info("event=tls-policy-open file={} checkInterval={}", path, interval);
             return store;
         } catch (PolicyParseException e) {
             throw p.bad("policyFile", file, "a valid policy file (" + e.getMessage() + ")");
-        } catch (IOException e) {
+        } catch (Exception e) { // IOException: PolicyStore.open throws nothing else that is checked
             throw p.bad("policyFile", file, "a readable policy file (" + path + ": " + e + ")");
         }
     }

@@ -1,5 +1,8 @@
 package io.mailsec.tls.james;
 
+import javax.inject.Inject;
+
+import io.mailsec.core.runtime.MailsecRuntime;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumSet;
@@ -26,6 +29,19 @@ public class RecipientTlsLevelIs extends GenericMatcher {
     private final Set<TlsLevel> levels = EnumSet.noneOf(TlsLevel.class);
     private PolicyStore store;
 
+    private final MailsecRuntime runtime;
+
+    /** Outside James (the CLI, tests): the standalone runtime. */
+    public RecipientTlsLevelIs() {
+        this(MailsecRuntime.standalone());
+    }
+
+    /** Inside James: the server's one runtime ({@code MailsecModule}). */
+    @Inject
+    public RecipientTlsLevelIs(MailsecRuntime runtime) {
+        this.runtime = runtime;
+    }
+
     @Override
     public void init() throws MessagingException {
         String c = getCondition();
@@ -50,7 +66,7 @@ public class RecipientTlsLevelIs extends GenericMatcher {
         if (file != null) {
             values.put("policyFile", file);
         }
-        store = PolicyStores.open(io.mailsec.core.config.Parameters.of("RecipientTlsLevelIs", values));
+        store = PolicyStores.open(io.mailsec.core.config.Parameters.of("RecipientTlsLevelIs", values), runtime);
     }
 
     @Override

@@ -1,5 +1,8 @@
 package io.mailsec.tls.james;
 
+import javax.inject.Inject;
+
+import io.mailsec.core.runtime.MailsecRuntime;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -65,13 +68,26 @@ public class TlsPolicyDelivery extends GenericMailet {
     private String bounceProcessor;
     private String postmaster;
 
+    private final MailsecRuntime runtime;
+
+    /** Outside James (the CLI, tests): the standalone runtime. */
+    public TlsPolicyDelivery() {
+        this(MailsecRuntime.standalone());
+    }
+
+    /** Inside James: the server's one runtime ({@code MailsecModule}). */
+    @Inject
+    public TlsPolicyDelivery(MailsecRuntime runtime) {
+        this.runtime = runtime;
+    }
+
     @Override
     public void init() throws MessagingException {
         Parameters<MessagingException> p = Parameters.of(getMailetConfig(), PARAMS);
-        store = PolicyStores.open(p);
+        store = PolicyStores.open(p, runtime);
         // the shared resolver and cache of every stage (SPF, DKIM, DMARC look up through it too)
-        io.mailsec.core.dns.DnsResolver dns = DnsParameters.resolver(p);
-        List<String> dnsServers = io.mailsec.core.dns.SharedDns.configuredServers(p.string("dnsServers", ""));
+        io.mailsec.core.dns.DnsResolver dns = DnsParameters.resolver(p, runtime);
+        List<String> dnsServers = runtime.dnsServers(p.string("dnsServers", ""));
         heloName = p.string("heloName", localHostName());
         int port = p.integer("port", 25, 1, 65535);
         int connectTimeout = (int) p.duration("connectTimeout", Duration.ofSeconds(30)).toMillis();
@@ -91,7 +107,7 @@ public class TlsPolicyDelivery extends GenericMailet {
         bounceProcessor = p.string("bounceProcessor", null);
         postmaster = p.string("postmaster", getMailetContext().getPostmaster() == null ? "postmaster@" + heloName
                 : getMailetContext().getPostmaster().asString());
-        delivery = new OutboundDelivery(dns, certificates, heloName, port, connectTimeout, readTimeout, TrackingLog.get());
+        delivery = new OutboundDelivery(dns, certificates, heloName, port, connectTimeout, readTimeout, TrackingLog.of(runtime));
         LOG.info("event=tls-delivery-init policy={} onTlsFailure={} maxRetries={} retryDelay={} trustStore={} heloName={} dnsServers={}",
                 store.file(), onTls, maxRetries, retryDelay, certificates.trustSource(), heloName,
                 dnsServers.isEmpty() ? "system" : String.join(",", dnsServers));
@@ -205,7 +221,7 @@ public class TlsPolicyDelivery extends GenericMailet {
         for (RecipientOutcome o : failed) {
             rcpts.add(o.recipient());
         }
-        TrackingLog.get().record(TrackingEvent.outbound().messageId(messageId).sender(sender == null ? "" : sender)
+        TrackingLog.of(runtime).record(TrackingEvent.outbound().messageId(messageId).sender(sender == null ? "" : sender)
                 .recipients(rcpts).outcome(TrackingEvent.BOUNCED)
                 .reason(failed.get(0).status() + " " + failed.get(0).diagnostic())
                 .tls(false).put("tlsFailure", failed.stream().anyMatch(RecipientOutcome::tlsFailure)));

@@ -1,5 +1,8 @@
 package io.mailsec.tls.james;
 
+import javax.inject.Inject;
+
+import io.mailsec.core.runtime.MailsecRuntime;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -38,6 +41,19 @@ import io.mailsec.tls.tracking.TrackingLog;
  * <pre>&lt;handler class="io.mailsec.tls.james.TlsReceivedHook"/&gt;</pre>
  */
 public class TlsReceivedHook implements JamesMessageHook {
+
+    private final MailsecRuntime runtime;
+
+    /** Outside James (the CLI, tests): the standalone runtime. */
+    public TlsReceivedHook() {
+        this(MailsecRuntime.standalone());
+    }
+
+    /** Inside James: the server's one runtime ({@code MailsecModule}). */
+    @Inject
+    public TlsReceivedHook(MailsecRuntime runtime) {
+        this.runtime = runtime;
+    }
     /** No parameters: a child element of the handler (a typo, a parameter of another hook) fails the start. */
     @Override
     public void init(org.apache.commons.configuration2.Configuration config) throws org.apache.commons.configuration2.ex.ConfigurationException {
@@ -82,7 +98,7 @@ public class TlsReceivedHook implements JamesMessageHook {
             rcpts.add(a.asString());
         }
         InetAddress ip = InboundTlsPolicyHook.peerIp(session);
-        TrackingLog.get().record(TrackingEvent.inbound()
+        TrackingLog.of(runtime).record(TrackingEvent.inbound()
                 .messageId(messageId)
                 .sender(mail.getMaybeSender().asString())
                 .recipients(rcpts)

@@ -8,9 +8,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 
 import org.slf4j.Logger;
@@ -24,7 +22,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class PolicyStore {
     private static final Logger LOG = LoggerFactory.getLogger(PolicyStore.class);
-    private static final Map<Path, PolicyStore> SHARED = new ConcurrentHashMap<>();
 
     private final Path file;
     private final long checkIntervalNanos;
@@ -48,29 +45,9 @@ public final class PolicyStore {
                 current.inbound().defaultMatch().level().word(), current.outbound().defaultMatch().level().word());
     }
 
-    /** A store of its own (tests, CLI). The first load must succeed. */
+    /** A store reading {@code file}; the first load must succeed. Stages share one through the runtime. */
     public static PolicyStore open(Path file, Duration checkInterval) throws IOException, PolicyParseException {
         return new PolicyStore(file, checkInterval, System::nanoTime);
-    }
-
-    /**
-     * The store shared by everything in this JVM that names {@code file}; created on first use
-     * (the first load must succeed, otherwise the caller's init fails with the parse error).
-     */
-    public static PolicyStore forFile(Path file, Duration checkInterval) throws IOException, PolicyParseException {
-        Path key = file.toAbsolutePath().normalize();
-        PolicyStore existing = SHARED.get(key);
-        if (existing != null) {
-            return existing;
-        }
-        synchronized (SHARED) {
-            existing = SHARED.get(key);
-            if (existing == null) {
-                existing = open(key, checkInterval);
-                SHARED.put(key, existing);
-            }
-            return existing;
-        }
     }
 
     public Path file() {

@@ -4,6 +4,8 @@ import java.util.function.Consumer;
 
 import org.slf4j.LoggerFactory;
 
+import io.mailsec.core.runtime.MailsecRuntime;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -21,22 +23,21 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 public final class TrackingLog {
     public static final String LOGGER_NAME = "mailsec.tls.tracking";
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final TrackingLog DEFAULT = new TrackingLog(LoggerFactory.getLogger(LOGGER_NAME)::info);
-    private static volatile Consumer<String> extraSink;
 
     private final Consumer<String> sink;
+    private volatile Consumer<String> extraSink;
 
     public TrackingLog(Consumer<String> sink) {
         this.sink = sink;
     }
 
-    /** The log on {@value #LOGGER_NAME}. */
-    public static TrackingLog get() {
-        return DEFAULT;
+    /** The runtime's log on {@value #LOGGER_NAME}, shared by every stage that tracks. */
+    public static TrackingLog of(MailsecRuntime runtime) {
+        return runtime.shared(TrackingLog.class, LOGGER_NAME, () -> new TrackingLog(LoggerFactory.getLogger(LOGGER_NAME)::info));
     }
 
-    /** Tests: also hand every line of the default log to {@code sink} (null to stop). */
-    public static void tap(Consumer<String> sink) {
+    /** Tests: also hand every line to {@code sink} (null to stop). */
+    public void tap(Consumer<String> sink) {
         extraSink = sink;
     }
 
@@ -44,7 +45,7 @@ public final class TrackingLog {
         String line = toJson(event);
         sink.accept(line);
         Consumer<String> extra = extraSink;
-        if (extra != null && this == DEFAULT) {
+        if (extra != null) {
             extra.accept(line);
         }
     }

@@ -159,11 +159,11 @@ class InboundHooksTest {
                         new java.io.ByteArrayInputStream(raw.getBytes(java.nio.charset.StandardCharsets.US_ASCII))));
         Mail mail = FakeMail.builder().name("m").mimeMessage(msg).sender("a@any.example").recipient("bob@local.test").build();
         java.util.List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
-        io.mailsec.tls.tracking.TrackingLog.tap(lines::add);
+        io.mailsec.tls.tracking.TrackingLog.of(io.mailsec.core.runtime.MailsecRuntime.standalone()).tap(lines::add);
         try {
             new TlsReceivedHook().onMessage(s, mail);
         } finally {
-            io.mailsec.tls.tracking.TrackingLog.tap(null);
+            io.mailsec.tls.tracking.TrackingLog.of(io.mailsec.core.runtime.MailsecRuntime.standalone()).tap(null);
         }
         assertThat(lines).singleElement().asString().contains("\"messageId\":\"<raw-1@any.example>\"").contains("\"tls\":false");
         assertThat(TlsReceivedHook.messageId(msg)).isEqualTo("<raw-1@any.example>");

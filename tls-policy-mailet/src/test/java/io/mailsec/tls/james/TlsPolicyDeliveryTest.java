@@ -56,12 +56,12 @@ class TlsPolicyDeliveryTest {
                 "dave@plain.tls.test   may        # address beats its domain",
                 "refused.tls.test      encrypt",
                 ""));
-        TrackingLog.tap(TRACKING::add);
+        TrackingLog.of(io.mailsec.core.runtime.MailsecRuntime.standalone()).tap(TRACKING::add);
     }
 
     @AfterAll
     static void stop() {
-        TrackingLog.tap(null);
+        TrackingLog.of(io.mailsec.core.runtime.MailsecRuntime.standalone()).tap(null);
         if (env != null) {
             env.close();
         }
