@@ -11,8 +11,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import io.mailsec.cli.conf.ConfCheck;
-import io.mailsec.cli.conf.Finding;
+import io.mailsec.core.conf.ConfCheck;
+import io.mailsec.core.conf.Finding;
 import io.mailsec.core.dns.DnsResolver;
 import io.mailsec.core.dns.DnsjavaResolver;
 

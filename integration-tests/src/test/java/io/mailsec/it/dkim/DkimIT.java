@@ -7,9 +7,11 @@ import io.mailsec.dkim.DkimKeys;
 import io.mailsec.dkim.DkimResult;
 import io.mailsec.dkim.DkimVerifier;
 import io.mailsec.dkim.SigningKey;
+import io.mailsec.core.dns.Dnsmasq;
 import io.mailsec.it.JamesProcess;
 import io.mailsec.it.MailClient;
 import io.mailsec.it.SmtpDialog;
+import io.mailsec.it.SmtpSink;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,7 +38,8 @@ class DkimIT {
     static final String SECOND = "second.test";
     static final String DEMO_DOMAIN = "mailsec.test";
     static JamesProcess james;
-    static DkimDnsmasq dns;
+    static Dnsmasq dns;
+    static final String DNS = "127.0.1.53";
     static SmtpSink sink;
     static MailClient client;
     static Path keyTable;
@@ -61,17 +64,17 @@ class DkimIT {
         Files.writeString(keys.resolve("rsa2.pem"), DkimKeys.toPem(rsa2));
         Files.writeString(keys.resolve("keytable"), table("primary", false));
 
-        List<String> zone = new ArrayList<>(List.of("local=/test/", "local=/football.example.com/",
-                "mx-host=remote.test,mx.remote.test,10", "host-record=mx.remote.test,127.0.1.25"));
-        zone.add(DkimDnsmasq.txt("demo._domainkey." + DEMO_DOMAIN, demo.dnsRecord()));
-        zone.add(DkimDnsmasq.txt("ed1._domainkey." + SECOND, ed.dnsRecord()));
-        zone.add(DkimDnsmasq.txt("rsa2._domainkey." + SECOND, rsa2.dnsRecord()));
+        List<String> zone = new ArrayList<>(List.of(Dnsmasq.mx("remote.test", "mx.remote.test", 10),
+                Dnsmasq.host("mx.remote.test", "127.0.1.25")));
+        zone.add(Dnsmasq.txt("demo._domainkey." + DEMO_DOMAIN, demo.dnsRecord()));
+        zone.add(Dnsmasq.txt("ed1._domainkey." + SECOND, ed.dnsRecord()));
+        zone.add(Dnsmasq.txt("rsa2._domainkey." + SECOND, rsa2.dnsRecord()));
         for (String l : Files.readAllLines(RFC8463.resolve("dns.txt"))) {
-            zone.add(DkimDnsmasq.txt(l.substring(0, l.indexOf(". IN TXT")), l.substring(l.indexOf('"') + 1, l.lastIndexOf('"'))));
+            zone.add(Dnsmasq.txt(l.substring(0, l.indexOf(". IN TXT")), l.substring(l.indexOf('"') + 1, l.lastIndexOf('"'))));
         }
-        dns = new DkimDnsmasq(zone);
+        dns = Dnsmasq.start(DNS, List.of("test", "football.example.com"), zone);
         sink = new SmtpSink("127.0.1.25", 25);
-        james = JamesProcess.builder("dkim").overlay(overlay).dnsServer(DkimDnsmasq.ADDRESS).start();
+        james = JamesProcess.builder("dkim").overlay(overlay).dnsServer(DNS).start();
         assertThat(james.demoDomain()).isEqualTo(DEMO_DOMAIN);
         keyTable = james.workDir().resolve("conf/dkim/keytable");
         assertThat(Files.readString(keyTable)).as("run-james.sh added the demo domain")
@@ -114,14 +117,14 @@ class DkimIT {
     }
 
     static List<DkimResult> verify(byte[] message) throws Exception {
-        return new DkimVerifier(DnsjavaResolver.create(List.of(DkimDnsmasq.ADDRESS), Duration.ofSeconds(3))).verify(message);
+        return new DkimVerifier(DnsjavaResolver.create(List.of(DNS), Duration.ofSeconds(3))).verify(message);
     }
 
     static void assertPeersAccept(byte[] message) throws Exception {
-        String[] py = dns.run(message, "dkimverify");
-        assertThat(py[0]).as("dkimverify: " + py[1]).isEqualTo("0");
-        String[] od = dns.run(message, "opendkim-testmsg");
-        assertThat(od[0]).as("opendkim-testmsg: " + od[1]).isEqualTo("0");
+        Dnsmasq.ToolRun py = dns.run(message, "dkimverify");
+        assertThat(py.exitCode).as("dkimverify: " + py).isZero();
+        Dnsmasq.ToolRun od = dns.run(message, "opendkim-testmsg");
+        assertThat(od.exitCode).as("opendkim-testmsg: " + od).isZero();
     }
 
     @Test

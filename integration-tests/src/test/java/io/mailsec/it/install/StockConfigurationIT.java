@@ -20,36 +20,60 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import io.mailsec.core.dns.Dnsmasq;
 import io.mailsec.it.JamesProcess;
 import io.mailsec.it.MailClient;
 import io.mailsec.it.SmtpDialog;
+import io.mailsec.it.SmtpSink;
 
 /**
  * Issue 15: docs/install.md applied to James 3.8.1's own sample configuration (a copy in
  * test resources), step by step as the page says, then James booted on it: it starts, `mailsec conf
- * check` finds nothing, inbound mail gets mailsec's Authentication-Results, and an EICAR mail is
- * quarantined in a file:// repository with the recipient warned.
+ * check` finds nothing, inbound mail gets mailsec's Authentication-Results, an EICAR mail is
+ * quarantined in a file:// repository with the recipient warned, submitted mail leaves signed with the
+ * key `mailsec dkim keygen` made (dkimpy verifies it against the published record), a peer the
+ * [inbound] list requires TLS from is refused with 530 without it, and mail for an [outbound]
+ * {@code encrypt} domain whose MX has no STARTTLS bounces with a 5.7.10 DSN.
  * Edits that only fit this test machine (ports, JMX and JMAP off, the log file under the working
  * directory) are marked as such.
  */
 class StockConfigurationIT {
     static final String CLIENT = "127.0.2.11";
+    static final String DNS = "127.0.7.53";
+    static final String SINK = "127.0.7.25";
+    static final String PLAIN_MX = "127.0.7.26";
+    static final String TLS_REQUIRED_PEER = "127.0.7.99";
+    static final String DOMAIN = "mailsec.test";
     static Path conf;
     static JamesProcess james;
+    static Dnsmasq dns;
+    static SmtpSink sink;
+    static SmtpSink plainMx;
 
     @BeforeAll
     static void start() throws Exception {
         Path base = Files.createTempDirectory(JamesProcess.root().resolve("integration-tests/target"), "stock-conf-");
         conf = base.resolve("conf");
         copy(JamesProcess.root().resolve("integration-tests/src/test/resources/stock-james-3.8.1"), conf);
-        install(conf);
+        String dkimRecord = install(conf);
+        dns = Dnsmasq.start(DNS, List.of("test"), List.of(Dnsmasq.txt("s2026._domainkey." + DOMAIN, dkimRecord),
+                Dnsmasq.mx("remote.test", "mx.remote.test", 10), Dnsmasq.host("mx.remote.test", SINK),
+                Dnsmasq.mx("notls.test", "mx.notls.test", 10), Dnsmasq.host("mx.notls.test", PLAIN_MX)));
+        sink = new SmtpSink(SINK, 25);
+        plainMx = new SmtpSink(PLAIN_MX, 25);
         james = JamesProcess.builder("stock").env("JAMES_CONF_BASE", conf.toString()).start();
+        assertThat(james.demoDomain()).isEqualTo(DOMAIN);
     }
 
     @AfterAll
-    static void stop() {
+    static void stop() throws Exception {
         if (james != null) {
             james.close();
+        }
+        for (AutoCloseable c : new AutoCloseable[] {sink, plainMx, dns}) {
+            if (c != null) {
+                c.close();
+            }
         }
     }
 
@@ -72,8 +96,8 @@ class StockConfigurationIT {
         Files.writeString(file, m.replaceFirst(replacement));
     }
 
-    /** docs/install.md, sections 1 (the module line) to 6, on James's sample configuration. */
-    static void install(Path c) throws Exception {
+    /** docs/install.md, sections 1 (the module line) to 7, on James's sample configuration; returns the DKIM TXT record to publish. */
+    static String install(Path c) throws Exception {
         // 1. the Guice module
         edit(c.resolve("extensions.properties"), "#guice.extension.module=", "guice.extension.module=io.mailsec.core.james.MailsecModule");
         // 2. the file protocol
@@ -124,16 +148,40 @@ class StockConfigurationIT {
                         + "<mailet match=\"All\" class=\"io.mailsec.av.james.VirusWarning\"><optOutFile>conf/virus-warning-optout.txt</optOutFile></mailet>\n"
                         + "<mailet match=\"All\" class=\"Null\"/>\n</processor>\n$1");
         // 5. files
-        Files.copy(JamesProcess.root().resolve("james-conf/conf/mailsec-tls.policy"), c.resolve("mailsec-tls.policy"));
+        Files.writeString(c.resolve("mailsec-tls.policy"), "[outbound]\nnotls.test encrypt\ndefault may\n"
+                + "[inbound]\n" + TLS_REQUIRED_PEER + " encrypt\ndefault may\n");
         Files.writeString(c.resolve("virus-warning-optout.txt"), "");
-        Files.createDirectories(c.resolve("dkim"));
-        Files.writeString(c.resolve("dkim/keytable"), "# run-james.sh adds the demo domain's key\n");
+        String keygen = cli("dkim", "keygen", "--domain", DOMAIN, "--selector", "s2026", "--out", c.resolve("dkim").toString(),
+                "--table", c.resolve("dkim/keytable").toString());
+        assertThat(Files.readString(c.resolve("dkim/keytable"))).contains(DOMAIN + " selector=s2026 key=s2026." + DOMAIN + ".pem");
         // 6. logging
         edit(c.resolve("logback.xml"), "(</configuration>)", "<logger name=\"io.mailsec\" level=\"INFO\"/>\n$1");
+        // 7. the resolvers (the test's DNS server)
+        edit(c.resolve("dnsservice.xml"), "<autodiscover>true</autodiscover>",
+                "<servers><server>" + DNS + "</server></servers><autodiscover>false</autodiscover>");
         // This machine only: no JMX port, no JMAP listener, the log file in the working directory.
         edit(c.resolve("jmx.properties"), "jmx.enabled=true", "jmx.enabled=false");
         edit(c.resolve("jmap.properties"), "enabled=true", "enabled=false");
         edit(c.resolve("logback.xml"), "<file>/logs/james.log</file>", "<file>\\${working.directory}/logs/james.log</file>");
+        return txtRecord(keygen);
+    }
+
+    /** The record `dkim keygen` prints: the quoted strings of its TXT line, joined. */
+    static String txtRecord(String keygen) {
+        String line = keygen.lines().filter(l -> l.contains(" IN TXT ")).findFirst().orElseThrow();
+        StringBuilder record = new StringBuilder();
+        Matcher quoted = Pattern.compile("\"([^\"]*)\"").matcher(line);
+        while (quoted.find()) {
+            record.append(quoted.group(1));
+        }
+        return record.toString();
+    }
+
+    static String cli(String... args) throws Exception {
+        List<String> cmd = new java.util.ArrayList<>(List.of("java", "-jar",
+                JamesProcess.root().resolve("mailsec-cli/target/mailsec-cli.jar").toString()));
+        cmd.addAll(List.of(args));
+        return run(cmd.toArray(String[]::new));
     }
 
     /** The keystore the sample names, holding the test CA's certificate (so the test's clients trust it). */
@@ -154,9 +202,67 @@ class StockConfigurationIT {
     /** The page's last step, as an administrator runs it: the command on the installed configuration. */
     @Test
     void confCheckFindsNothingOnTheInstalledConfiguration() throws Exception {
-        String out = run("java", "-jar", JamesProcess.root().resolve("mailsec-cli/target/mailsec-cli.jar").toString(), "conf", "check",
-                james.workDir().resolve("conf").toString(), "--no-dns");
+        String out = cli("conf", "check", james.workDir().resolve("conf").toString(), "--dns", DNS);
         assertThat(out).contains("no problems found");
+        assertThat(james.output()).as("the same checks at James's start")
+                .contains("event=conf-check conf=" + james.workDir().resolve("conf") + " problems=0");
+        assertThat(cli("dkim", "testkey", "--dns", DNS, "--domain", DOMAIN, "--selector", "s2026",
+                "--key", james.workDir().resolve("conf/dkim/s2026." + DOMAIN + ".pem").toString())).containsIgnoringCase("match");
+    }
+
+    @Test
+    void submittedMailLeavesSignedAndDkimpyVerifiesIt() throws Exception {
+        String subject = "stock-out " + UUID.randomUUID();
+        MailClient client = new MailClient(james);
+        client.submit(client.newMessage(client.submissionSession(), james.demoUser(), "bob@remote.test", subject, "hello\r\n"),
+                james.demoUser(), james.demoPassword());
+        byte[] got = null;
+        for (int i = 0; i < 12 && got == null; i++) {
+            byte[] m = sink.next(5);
+            if (m != null && new String(m, StandardCharsets.ISO_8859_1).contains(subject)) {
+                got = m;
+            }
+        }
+        assertThat(got).as("relayed to the remote MX; log:\n" + JamesProcess.tail(james.output(), 60)).isNotNull();
+        assertThat(new String(got, StandardCharsets.ISO_8859_1)).contains("d=" + DOMAIN + "; s=s2026;");
+        Dnsmasq.ToolRun dkimpy = dns.run(got, "dkimverify");
+        assertThat(dkimpy.exitCode).as("dkimverify: " + dkimpy).isZero();
+    }
+
+    @Test
+    void peerTheInboundListRequiresTlsFromIsRefusedWithoutIt() throws Exception {
+        try (SmtpDialog smtp = SmtpDialog.connectFrom(TLS_REQUIRED_PEER, james.host(), james.smtpPort())) {
+            smtp.reply();
+            assertThat(String.join("\n", smtp.command("EHLO peer.remote.test"))).contains("STARTTLS");
+            List<String> mail = smtp.command("MAIL FROM:<a@remote.test>");
+            assertThat(SmtpDialog.code(mail)).as(mail.toString()).isEqualTo(530);
+            assertThat(mail.get(0)).contains("5.7.0");
+        }
+    }
+
+    @Test
+    void mailForAnEncryptDomainWhoseMxHasNoStartTlsBouncesWith5710() throws Exception {
+        String subject = "stock-notls " + UUID.randomUUID();
+        MailClient client = new MailClient(james);
+        client.submit(client.newMessage(client.submissionSession(), james.demoUser(), "carol@notls.test", subject, "secret\r\n"),
+                james.demoUser(), james.demoPassword());
+        assertThat(JamesProcess.await(Duration.ofSeconds(60), () -> inbox(client).stream().anyMatch(m -> raw(m).contains(subject)
+                && raw(m).contains("Status: 5.7.10")))).as("a 5.7.10 DSN to the sender; log:\n" + JamesProcess.tail(james.output(), 60))
+                .isTrue();
+        String dsn = inbox(client).stream().map(StockConfigurationIT::raw).filter(r -> r.contains(subject) && r.contains("5.7.10"))
+                .findFirst().orElseThrow();
+        assertThat(dsn).contains("TLS unavailable", "Final-Recipient: rfc822; carol@notls.test", "report-type=delivery-status");
+        assertThat(plainMx.next(1)).as("nothing was sent in plaintext to the encrypt domain's MX").isNull();
+    }
+
+    static String raw(MimeMessage m) {
+        try {
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            m.writeTo(out);
+            return out.toString(StandardCharsets.ISO_8859_1);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Test

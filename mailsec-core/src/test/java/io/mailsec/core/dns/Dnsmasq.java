@@ -69,6 +69,81 @@ public final class Dnsmasq implements AutoCloseable {
         return address;
     }
 
+    /** A TXT record line; values longer than 255 bytes become several strings, as DNS requires. */
+    public static String txt(String name, String value) {
+        StringBuilder sb = new StringBuilder("txt-record=").append(name);
+        for (int i = 0; i < value.length(); i += 255) {
+            sb.append(",\"").append(value, i, Math.min(value.length(), i + 255)).append('"');
+        }
+        return sb.toString();
+    }
+
+    /** An MX record line. */
+    public static String mx(String domain, String host, int preference) {
+        return "mx-host=" + domain + "," + host + "," + preference;
+    }
+
+    /** An A (or AAAA) record line. */
+    public static String host(String name, String ip) {
+        return "host-record=" + name + "," + ip;
+    }
+
+    /**
+     * Runs a command-line peer (dkimverify, opendkim-testmsg, spfquery...) with this server as its
+     * only resolver: in a private mount namespace whose /etc/resolv.conf names it.
+     * @return the exit code and the combined output
+     */
+    public ToolRun run(byte[] stdin, String... command) throws IOException, InterruptedException {
+        if (!Files.isExecutable(Path.of("/usr/bin/unshare"))) {
+            throw new IllegalStateException("unshare is missing: apt-get install util-linux");
+        }
+        if (!onPath(command[0])) {
+            throw new IllegalStateException(command[0] + " is missing: run ./scripts/install-test-deps.sh");
+        }
+        Path resolv = Files.createTempFile("resolv-", ".conf");
+        Files.writeString(resolv, "nameserver " + address + "\noptions timeout:2 attempts:1\n");
+        List<String> cmd = new ArrayList<>(List.of("unshare", "-m", "sh", "-c",
+                "mount --bind \"$0\" /etc/resolv.conf && exec \"$@\"", resolv.toString()));
+        cmd.addAll(List.of(command));
+        Path out = Files.createTempFile("tool-", ".out");
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        try (var in = p.getOutputStream()) {
+            in.write(stdin);
+        } catch (IOException exitedEarly) {
+            // the tool's verdict is in its exit code and output
+        }
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new IllegalStateException(String.join(" ", command) + " did not finish in 60 s");
+        }
+        return new ToolRun(p.exitValue(), Files.readString(out, java.nio.charset.StandardCharsets.ISO_8859_1));
+    }
+
+    private static boolean onPath(String tool) {
+        for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/usr/sbin").split(":")) {
+            if (Files.isExecutable(Path.of(dir, tool))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** What a peer tool said. */
+    public static final class ToolRun {
+        public final int exitCode;
+        public final String output;
+
+        ToolRun(int exitCode, String output) {
+            this.exitCode = exitCode;
+            this.output = output;
+        }
+
+        @Override
+        public String toString() {
+            return "exit " + exitCode + ": " + output;
+        }
+    }
+
     @Override
     public void close() {
         process.destroy();

@@ -1,4 +1,4 @@
-package io.mailsec.cli.conf;
+package io.mailsec.core.conf;
 
 /** One problem {@code mailsec conf check} found: which check, in which file, what is wrong and what to do. */
 public final class Finding {

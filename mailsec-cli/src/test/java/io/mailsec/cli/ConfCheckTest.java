@@ -1,4 +1,4 @@
-package io.mailsec.cli.conf;
+package io.mailsec.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -14,6 +14,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.mailsec.core.conf.ConfCheck;
+import io.mailsec.core.conf.Finding;
 import io.mailsec.core.dns.Dnsmasq;
 import io.mailsec.core.dns.DnsjavaResolver;
 import io.mailsec.core.testdata.Conformance;

@@ -1,4 +1,4 @@
-package io.mailsec.it.dkim;
+package io.mailsec.it;
 
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
@@ -13,12 +13,12 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /** A minimal receiving SMTP server (no STARTTLS) that keeps each message's DATA bytes, for outbound tests. */
-final class SmtpSink implements AutoCloseable {
+public final class SmtpSink implements AutoCloseable {
     private final ServerSocket server;
     private final LinkedBlockingQueue<byte[]> messages = new LinkedBlockingQueue<>();
     private final Thread acceptor;
 
-    SmtpSink(String address, int port) throws IOException {
+    public SmtpSink(String address, int port) throws IOException {
         server = new ServerSocket(port, 50, InetAddress.getByName(address));
         acceptor = new Thread(this::acceptLoop, "smtp-sink");
         acceptor.setDaemon(true);
@@ -26,7 +26,7 @@ final class SmtpSink implements AutoCloseable {
     }
 
     /** The next received message, or null after the timeout. */
-    byte[] next(long seconds) throws InterruptedException {
+    public byte[] next(long seconds) throws InterruptedException {
         return messages.poll(seconds, TimeUnit.SECONDS);
     }
 

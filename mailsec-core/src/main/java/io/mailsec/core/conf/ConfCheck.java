@@ -1,4 +1,4 @@
-package io.mailsec.cli.conf;
+package io.mailsec.core.conf;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -20,18 +21,13 @@ import org.w3c.dom.NodeList;
 import io.mailsec.core.config.XmlFiles;
 import io.mailsec.core.dns.DnsResolver;
 import io.mailsec.core.james.JamesPaths;
-import io.mailsec.dkim.DkimException;
-import io.mailsec.dkim.KeyTable;
-import io.mailsec.dkim.PublishedKeyCheck;
-import io.mailsec.tls.policy.PolicyMatch;
-import io.mailsec.tls.policy.PolicyParseException;
-import io.mailsec.tls.policy.PolicyParser;
-import io.mailsec.tls.policy.TlsPolicy;
 
 /**
- * The checks of {@code mailsec conf check JAMES_CONF_DIR}: what makes James refuse to start or
- * mailsec misbehave, found before a restart. The working directory is the parent of the
- * configuration directory (James's layout: {@code <working dir>/conf}).
+ * The checks of {@code mailsec conf check JAMES_CONF_DIR} (and of James's start, see
+ * {@code MailsecModule}): what makes James refuse to start or mailsec misbehave. The working
+ * directory is the parent of the configuration directory (James's layout: {@code <working dir>/conf}).
+ * Checks of one module's files (the TLS lists, the DKIM key tables) live in that module as a
+ * {@link ConfigurationCheck}, found with {@link ServiceLoader}.
  */
 public final class ConfCheck {
     /** mailsec parameters that name a file (or, for templateDirectory, a directory). */
@@ -65,15 +61,17 @@ public final class ConfCheck {
             files(mailets, "mailetcontainer.xml");
             virusScanOrder(mailets);
             heloName(mailets);
-            dkimKeys(mailets);
         }
         if (smtp != null) {
             files(smtp, "smtpserver.xml");
-            inboundTls(smtp);
             ehloName(smtp);
         }
         logging();
         runtimeModule(mailets, smtp);
+        JamesConfiguration parsed = new JamesConfiguration(conf, mailets, smtp, dns);
+        for (ConfigurationCheck check : ServiceLoader.load(ConfigurationCheck.class, ConfCheck.class.getClassLoader())) {
+            findings.addAll(check.check(parsed));
+        }
         return findings;
     }
 
@@ -131,22 +129,11 @@ public final class ConfCheck {
     }
 
     private static List<Element> elements(Node parent, String tag) {
-        List<Element> out = new ArrayList<>();
-        NodeList l = parent instanceof Document ? ((Document) parent).getElementsByTagName(tag)
-                : ((Element) parent).getElementsByTagName(tag);
-        for (int i = 0; i < l.getLength(); i++) {
-            out.add((Element) l.item(i));
-        }
-        return out;
+        return JamesConfiguration.elements(parent, tag);
     }
 
     private static String child(Element e, String tag) {
-        for (Node n = e.getFirstChild(); n != null; n = n.getNextSibling()) {
-            if (n instanceof Element && n.getNodeName().equals(tag)) {
-                return n.getTextContent().trim();
-            }
-        }
-        return null;
+        return JamesConfiguration.child(e, tag);
     }
 
     /** A processor that routing names but no {@code <processor state=...>} defines. */
@@ -248,92 +235,7 @@ public final class ConfCheck {
     }
 
     private static String jmxName(Element server) {
-        String n = child(server, "jmxName");
-        return n == null ? "an smtpserver" : n;
-    }
-
-    /** An [inbound] list that requires TLS, enforced on a listener that does not offer STARTTLS with a key. */
-    private void inboundTls(Document d) throws IOException {
-        for (Element server : elements(d, "smtpserver")) {
-            Element hook = null;
-            for (Element h : elements(server, "handler")) {
-                if (h.getAttribute("class").equals("io.mailsec.tls.james.InboundTlsPolicyHook")) {
-                    hook = h;
-                }
-            }
-            if (hook == null) {
-                continue;
-            }
-            String file = child(hook, "policyFile");
-            Path policyFile = JamesPaths.resolve(workingDirectory, file == null ? "conf/mailsec-tls.policy" : file);
-            if (!Files.isReadable(policyFile)) {
-                continue; // reported by the file check
-            }
-            TlsPolicy policy;
-            try {
-                policy = PolicyParser.parse(Files.readString(policyFile, StandardCharsets.UTF_8), policyFile.toString());
-            } catch (PolicyParseException e) {
-                add("tls-policy", policyFile.getFileName().toString(), e.getMessage());
-                continue;
-            }
-            List<PolicyMatch> required = policy.inbound().requiringTls();
-            if (required.isEmpty()) {
-                continue;
-            }
-            Element tls = elements(server, "tls").stream().findFirst().orElse(null);
-            boolean startTls = tls != null && "true".equalsIgnoreCase(tls.getAttribute("startTLS"));
-            boolean key = tls != null && (child(tls, "keystore") != null || child(tls, "privateKey") != null);
-            if (!startTls || !key) {
-                add("inbound-tls", "smtpserver.xml", jmxName(server) + " enforces the [inbound] list of " + policyFile.getFileName()
-                        + ", which requires TLS for " + describe(required) + ", but does not offer STARTTLS with a key"
-                        + " (<tls startTLS=\"true\"> with a keystore or privateKey): those peers would get 530 for a command"
-                        + " that is not offered");
-            }
-        }
-    }
-
-    private static String describe(List<PolicyMatch> matches) {
-        List<String> s = new ArrayList<>();
-        for (PolicyMatch m : matches) {
-            s.add((m.isDefault() ? "default" : m.entry()) + " (" + m.level().name().toLowerCase(Locale.ROOT) + ", line " + m.line() + ")");
-            if (s.size() == 3) {
-                break;
-            }
-        }
-        return String.join(", ", s) + (matches.size() > 3 ? " and " + (matches.size() - 3) + " more" : "");
-    }
-
-    /** Each key in the DkimSign key tables against its published record. */
-    private void dkimKeys(Document d) {
-        for (Element m : elements(d, "mailet")) {
-            String table = child(m, "keyTable");
-            if (table == null || !m.getAttribute("class").equals("io.mailsec.dkim.james.DkimSign")) {
-                continue;
-            }
-            Path p = JamesPaths.resolve(workingDirectory, table);
-            if (!Files.isReadable(p)) {
-                continue; // reported by the file check
-            }
-            KeyTable t;
-            try {
-                t = KeyTable.load(p);
-            } catch (DkimException e) {
-                add("dkim-key", p.getFileName().toString(), e.getMessage());
-                continue;
-            }
-            if (dns == null) {
-                continue;
-            }
-            for (KeyTable.Entry e : t.entries().values()) {
-                for (java.util.Map.Entry<String, io.mailsec.dkim.SigningKey> k : e.keys().entrySet()) {
-                    PublishedKeyCheck.Outcome o = PublishedKeyCheck.check(dns, e.domain(), k.getKey(), k.getValue());
-                    if (!o.matches()) {
-                        add("dkim-dns", p.getFileName().toString(), e.domain() + " selector " + k.getKey() + ": " + o.result()
-                                + " (" + o.reason() + ")");
-                    }
-                }
-            }
-        }
+        return JamesConfiguration.jmxName(server);
     }
 
     /** logback.xml levels that hide mailsec's INFO lines (the verdicts the READMEs tell admins to look for). */
