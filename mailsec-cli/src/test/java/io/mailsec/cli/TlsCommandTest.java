@@ -1,6 +1,6 @@
 package io.mailsec.cli;
 
-import io.mailsec.tls.peers.Dnsmasq;
+import io.mailsec.core.dns.Dnsmasq;
 import io.mailsec.tls.peers.Peers;
 import io.mailsec.tls.peers.PostfixPeer;
 import io.mailsec.tls.peers.TestPki;
@@ -50,7 +50,7 @@ class TlsCommandTest {
             mx.put("probe.tls.test", new String[] {"mx.probe.tls.test", "127.0.4.60"});
             mx.put("plain.tls.test", new String[] {"mx.plain.tls.test", "127.0.4.61"});
             mx.put("self.tls.test", new String[] {"mx.self.tls.test", "127.0.4.62"});
-            Dnsmasq.start(DNS, dir, "tls.test", mx);
+            Peers.dns(DNS, "tls.test", mx);
             PostfixPeer.start(dir.resolve("postfix"), List.copyOf(mx.keySet()), List.of(
                     new PostfixPeer.Listener("127.0.4.60", null, valid[0], valid[1]),
                     new PostfixPeer.Listener("127.0.4.61", "-o smtpd_tls_security_level=none", null, null),

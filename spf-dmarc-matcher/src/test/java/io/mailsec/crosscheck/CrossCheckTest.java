@@ -29,7 +29,7 @@ import io.mailsec.dmarc.DmarcVerdict;
 import io.mailsec.dmarc.FromDomains;
 import io.mailsec.spf.SpfEvaluator;
 import io.mailsec.spf.SpfVerdict;
-import io.mailsec.testutil.Dnsmasq;
+import io.mailsec.core.dns.Dnsmasq;
 import io.mailsec.testutil.Peers;
 
 /**
@@ -54,7 +54,7 @@ class CrossCheckTest {
         work = Files.createTempDirectory("mailsec-crosscheck");
         Random rnd = new Random(20261122);
         String key = Files.readString(CONF.resolve("dmarc/authheaders/test.txt")).trim();
-        dns = new Dnsmasq().zone("test").zone("io").zone("in-addr.arpa").zone("ip6.arpa")
+        Dnsmasq.Builder zone = Dnsmasq.on(Peers.DNS).zone("test").zone("io").zone("in-addr.arpa").zone("ip6.arpa")
                 .host("h1.gen.test", "192.0.2.10", "2001:db8::10").host("h2.gen.test", "192.0.2.20")
                 .host("192.0.2.10.bl.gen.test", "127.0.0.2").host("joe.deny.gen.test", "127.0.0.2")
                 .ptr("10.2.0.192.in-addr.arpa", "h1.gen.test").ptr("20.2.0.192.in-addr.arpa", "h2.other.test");
@@ -85,15 +85,15 @@ class CrossCheckTest {
             };
             String rec = templates[rnd.nextInt(templates.length)];
             spfRecords.put(d, rec);
-            dns.txt(d, rec);
+            zone.txt(d, rec);
             if (rec.contains("mx -all")) {
-                dns.mx(d, "h2.gen.test", 10);
+                zone.mx(d, "h2.gen.test", 10);
             }
             if (rec.equals("v=spf1 a -all")) {
-                dns.host(d, "192.0.2.20");
+                zone.host(d, "192.0.2.20");
             }
         }
-        dns.txt("e.gen.test", "%{i} is not welcome at %{d}");
+        zone.txt("e.gen.test", "%{i} is not welcome at %{d}");
         // DMARC domains: policy records, SPF for bounce domains, one DKIM key (selector sel) per signing domain.
         // Registrable names under github.io (a PSL suffix in both our list and mailauth's tldts), so that the
         // organizational domains agree. No adkim=s / aspf=s here: mailauth 4.13.3 falls back to relaxed
@@ -102,14 +102,14 @@ class CrossCheckTest {
             "v=DMARC1; p=reject; rua=mailto:r@dm3.github.io", "v=DMARC1; p=none; sp=reject", "v=DMARC1; p=quarantine; sp=reject"};
         for (int i = 0; i < dmarcRecords.length; i++) {
             String d = "dm" + i + ".github.io";
-            dns.txt("_dmarc." + d, dmarcRecords[i]);
-            dns.txt(d, "v=spf1 ip4:192.0.2.10 -all").txt("b." + d, "v=spf1 ip4:192.0.2.10 -all");
-            dns.txt("sel._domainkey." + d, key).txt("sel._domainkey.s." + d, key);
-            dns.host(d, "192.0.2.10").host("s." + d, "192.0.2.10");
+            zone.txt("_dmarc." + d, dmarcRecords[i]);
+            zone.txt(d, "v=spf1 ip4:192.0.2.10 -all").txt("b." + d, "v=spf1 ip4:192.0.2.10 -all");
+            zone.txt("sel._domainkey." + d, key).txt("sel._domainkey.s." + d, key);
+            zone.host(d, "192.0.2.10").host("s." + d, "192.0.2.10");
         }
-        dns.txt("other.github.io", "v=spf1 ip4:192.0.2.10 -all").txt("sel._domainkey.other.github.io", key);
-        dns.start();
-        resolver = DnsjavaResolver.create(List.of(Dnsmasq.ADDRESS), Duration.ofSeconds(3));
+        zone.txt("other.github.io", "v=spf1 ip4:192.0.2.10 -all").txt("sel._domainkey.other.github.io", key);
+        dns = zone.start();
+        resolver = DnsjavaResolver.create(List.of(Peers.DNS), Duration.ofSeconds(3));
     }
 
     @AfterAll
@@ -146,7 +146,7 @@ class CrossCheckTest {
         queries.add(new String[] {"192.0.2.10", "joe@nothing.gen.test", "h1.gen.test"});
         Path q = work.resolve("spf-queries.json");
         Files.writeString(q, JSON.writeValueAsString(queries));
-        Peers.Result r = Peers.run(List.of(Peers.PYTHON, script("pyspf_check.py").toString(), Dnsmasq.ADDRESS, q.toString()), null, 300);
+        Peers.Result r = Peers.run(List.of(Peers.PYTHON, script("pyspf_check.py").toString(), Peers.DNS, q.toString()), null, 300);
         assertThat(r.exit).as("pyspf: %s", r.err).isZero();
         JsonNode theirs = JSON.readTree(r.out);
         assertThat(theirs.size()).isEqualTo(queries.size());
@@ -227,7 +227,7 @@ class CrossCheckTest {
         Path js = work.resolve("mailauth_check.js");
         Files.write(js, CrossCheckTest.class.getResourceAsStream("mailauth_check.js").readAllBytes());
         Files.copy(js, node.resolve("mailauth_check.js"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        Peers.Result r = Peers.run(List.of(NODE, node.resolve("mailauth_check.js").toString(), Dnsmasq.ADDRESS,
+        Peers.Result r = Peers.run(List.of(NODE, node.resolve("mailauth_check.js").toString(), Peers.DNS,
                 casesFile.toString()), node, 300);
         assertThat(r.exit).as("mailauth: %s", r.err).isZero();
         JsonNode theirs = JSON.readTree(r.out);

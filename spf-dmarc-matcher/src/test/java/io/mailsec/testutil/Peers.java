@@ -18,6 +18,8 @@ public final class Peers {
 
     /** Debian's python3 (the pyenv one on PATH lacks the Debian modules). */
     public static final String PYTHON = "/usr/bin/python3";
+    /** This module's DNS test server address (its loopback range: 127.0.2.x). */
+    public static final String DNS = "127.0.2.53";
 
     public static void requireExecutable(String path, String debianPackage) {
         if (!new File(path).canExecute()) {

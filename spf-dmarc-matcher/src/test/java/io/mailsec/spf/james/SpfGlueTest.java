@@ -30,7 +30,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import io.mailsec.testutil.Blackhole;
-import io.mailsec.testutil.Dnsmasq;
+import io.mailsec.core.dns.Dnsmasq;
+import io.mailsec.testutil.Peers;
 
 /** SpfCheck, SpfResultIs and SpfMailHook against a real dnsmasq on 127.0.2.53. */
 class SpfGlueTest {
@@ -43,7 +44,7 @@ class SpfGlueTest {
             longRecord.append(" ip4:10.0.").append(i).append(".0/24");
         }
         longRecord.append(" ip4:192.0.2.9 -all");
-        dns = new Dnsmasq().zone("spf.test")
+        dns = Dnsmasq.on(Peers.DNS).zone("spf.test")
                 .txt("pass.spf.test", "v=spf1 ip4:192.0.2.0/24 -all")
                 .txt("fail.spf.test", "v=spf1 ip4:192.0.2.1 -all exp=exp.spf.test")
                 .txt("exp.spf.test", "%{i} is not allowed to send for %{d}")
@@ -65,7 +66,7 @@ class SpfGlueTest {
 
     static SpfCheck mailet(String... params) throws MessagingException {
         FakeMailetConfig.Builder c = FakeMailetConfig.builder().mailetName("SpfCheck")
-                .setProperty("dnsServers", Dnsmasq.ADDRESS).setProperty("receiver", "mx.receiver.test");
+                .setProperty("dnsServers", Peers.DNS).setProperty("receiver", "mx.receiver.test");
         for (int i = 0; i < params.length; i += 2) {
             c.setProperty(params[i], params[i + 1]);
         }
@@ -239,7 +240,7 @@ class SpfGlueTest {
 
     static SpfMailHook hook(String... params) throws Exception {
         BaseHierarchicalConfiguration c = new BaseHierarchicalConfiguration();
-        c.addProperty("dnsServers", Dnsmasq.ADDRESS);
+        c.addProperty("dnsServers", Peers.DNS);
         for (int i = 0; i < params.length; i += 2) {
             c.addProperty(params[i], params[i + 1]);
         }

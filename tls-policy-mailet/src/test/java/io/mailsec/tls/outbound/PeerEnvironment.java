@@ -9,7 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import io.mailsec.tls.peers.Dnsmasq;
+import io.mailsec.core.dns.Dnsmasq;
 import io.mailsec.tls.peers.Peers;
 import io.mailsec.tls.peers.PostfixPeer;
 import io.mailsec.tls.peers.StripTlsRelay;
@@ -67,7 +67,7 @@ public final class PeerEnvironment implements AutoCloseable {
             mx.put("expired.tls.test", new String[] {"mx.expired.tls.test", "127.0.4.15"});
             mx.put("brokentls.tls.test", new String[] {"mx.brokentls.tls.test", "127.0.4.17"});
             mx.put("refused.tls.test", new String[] {"mx.refused.tls.test", "127.0.4.19"});
-            Dnsmasq dns = Dnsmasq.start(DNS, dir, "tls.test", mx);
+            Dnsmasq dns = Peers.dns(DNS, "tls.test", mx);
             PostfixPeer postfix = PostfixPeer.start(dir.resolve("postfix"), List.copyOf(mx.keySet()), List.of(
                     new PostfixPeer.Listener("127.0.4.10", null, valid[0], valid[1]),
                     new PostfixPeer.Listener("127.0.4.11", "-o smtpd_tls_security_level=none", null, null),

@@ -20,6 +20,19 @@ public final class Peers {
         STARTED.push(c);
     }
 
+    /**
+     * The project's DNS fixture serving {@code localZone} with an MX and an A record per domain
+     * (domain -> {mx host, IPv4}), closed by {@link #closeAll}.
+     */
+    public static io.mailsec.core.dns.Dnsmasq dns(String address, String localZone, java.util.Map<String, String[]> mx)
+            throws java.io.IOException {
+        io.mailsec.core.dns.Dnsmasq.Builder b = io.mailsec.core.dns.Dnsmasq.on(address).zone(localZone);
+        mx.forEach((domain, host) -> b.mx(domain, host[0], 10).host(host[0], host[1]));
+        io.mailsec.core.dns.Dnsmasq d = b.start();
+        register(d);
+        return d;
+    }
+
     public static synchronized void closeAll() {
         while (!STARTED.isEmpty()) {
             try {
