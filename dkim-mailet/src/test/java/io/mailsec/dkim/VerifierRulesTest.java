@@ -1,5 +1,6 @@
 package io.mailsec.dkim;
 
+import io.mailsec.core.dns.FakeDns;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
@@ -19,7 +20,7 @@ class VerifierRulesTest {
         return new SignSpec(key, "example.com", "sel").clock(() -> NOW);
     }
 
-    DkimVerifier verifier(MapDns dns) {
+    DkimVerifier verifier(FakeDns dns) {
         return new DkimVerifier(dns, DkimVerifier.Options.defaults().clock(() -> NOW));
     }
 
@@ -30,7 +31,7 @@ class VerifierRulesTest {
         return (sb + MSG).getBytes(StandardCharsets.ISO_8859_1);
     }
 
-    DkimResult one(MapDns dns, byte[] msg) throws Exception {
+    DkimResult one(FakeDns dns, byte[] msg) throws Exception {
         List<DkimResult> r = verifier(dns).verify(msg);
         assertThat(r).hasSize(1);
         return r.get(0);
@@ -39,7 +40,7 @@ class VerifierRulesTest {
     @Test
     void rfc6376_6_1_3_rsaAndEd25519Pass() throws Exception {
         for (SigningKey k : List.of(rsa, ed)) {
-            DkimResult r = one(new MapDns().txt("sel._domainkey.example.com", k.dnsRecord()), sign(spec(k)));
+            DkimResult r = one(new FakeDns().txt("sel._domainkey.example.com", k.dnsRecord()), sign(spec(k)));
             assertThat(r.result()).isEqualTo("pass");
             assertThat(r.algorithm()).isEqualTo(k.algorithm().tag());
             assertThat(r.bodyLengthLimited()).isFalse();
@@ -61,7 +62,7 @@ class VerifierRulesTest {
 
     @Test
     void oversignedFrom_addedSecondFromFails() throws Exception {
-        MapDns dns = new MapDns().txt("sel._domainkey.example.com", rsa.dnsRecord());
+        FakeDns dns = new FakeDns().txt("sel._domainkey.example.com", rsa.dnsRecord());
         String signed = new String(sign(spec(rsa)), StandardCharsets.ISO_8859_1);
         byte[] extra = signed.replace("\r\n\r\nHello", "\r\nFrom: evil@attacker.example\r\n\r\nHello").getBytes(StandardCharsets.ISO_8859_1);
         assertThat(one(dns, extra).result()).isEqualTo("fail");
@@ -69,14 +70,14 @@ class VerifierRulesTest {
 
     @Test
     void rfc6376_3_6_1_revokedKey_isPermerror() throws Exception {
-        DkimResult r = one(new MapDns().txt("sel._domainkey.example.com", "v=DKIM1; k=rsa; p="), sign(spec(rsa)));
+        DkimResult r = one(new FakeDns().txt("sel._domainkey.example.com", "v=DKIM1; k=rsa; p="), sign(spec(rsa)));
         assertThat(r.result()).isEqualTo("permerror");
         assertThat(r.reason()).contains("revoked");
     }
 
     @Test
     void rfc6376_3_6_1_testingFlag_isReported() throws Exception {
-        DkimResult r = one(new MapDns().txt("sel._domainkey.example.com", rsa.dnsRecord() + "; t=y"), sign(spec(rsa)));
+        DkimResult r = one(new FakeDns().txt("sel._domainkey.example.com", rsa.dnsRecord() + "; t=y"), sign(spec(rsa)));
         assertThat(r.result()).isEqualTo("pass");
         assertThat(r.testing()).isTrue();
         assertThat(r.reason()).contains("t=y");
@@ -84,7 +85,7 @@ class VerifierRulesTest {
 
     @Test
     void rfc6376_3_6_1_strictFlag_rejectsSubdomainIdentity() throws Exception {
-        MapDns dns = new MapDns().txt("sel._domainkey.example.com", rsa.dnsRecord() + "; t=s");
+        FakeDns dns = new FakeDns().txt("sel._domainkey.example.com", rsa.dnsRecord() + "; t=s");
         DkimResult sub = one(dns, sign(spec(rsa).identity("joe@mail.example.com")));
         assertThat(sub.result()).isEqualTo("permerror");
         assertThat(sub.reason()).contains("t=s");
@@ -93,25 +94,25 @@ class VerifierRulesTest {
 
     @Test
     void rfc6376_3_6_1_hashTag_mustAllowSha256() throws Exception {
-        DkimResult r = one(new MapDns().txt("sel._domainkey.example.com", "v=DKIM1; h=sha1; k=rsa; p="
+        DkimResult r = one(new FakeDns().txt("sel._domainkey.example.com", "v=DKIM1; h=sha1; k=rsa; p="
                 + rsa.publicKeyBase64()), sign(spec(rsa)));
         assertThat(r.result()).isEqualTo("permerror");
         assertThat(r.reason()).contains("h=sha1");
-        assertThat(one(new MapDns().txt("sel._domainkey.example.com", "v=DKIM1; h=sha1:sha256; p="
+        assertThat(one(new FakeDns().txt("sel._domainkey.example.com", "v=DKIM1; h=sha1:sha256; p="
                 + rsa.publicKeyBase64()), sign(spec(rsa))).result()).isEqualTo("pass");
     }
 
     @Test
     void rfc6376_3_6_1_serviceType_mustIncludeEmail() throws Exception {
-        DkimResult r = one(new MapDns().txt("sel._domainkey.example.com", rsa.dnsRecord() + "; s=other"), sign(spec(rsa)));
+        DkimResult r = one(new FakeDns().txt("sel._domainkey.example.com", rsa.dnsRecord() + "; s=other"), sign(spec(rsa)));
         assertThat(r.result()).isEqualTo("permerror");
-        assertThat(one(new MapDns().txt("sel._domainkey.example.com", rsa.dnsRecord() + "; s=email"), sign(spec(rsa)))
+        assertThat(one(new FakeDns().txt("sel._domainkey.example.com", rsa.dnsRecord() + "; s=email"), sign(spec(rsa)))
                 .result()).isEqualTo("pass");
     }
 
     @Test
     void rfc8463_keyTypeMismatch_isPermerror() throws Exception {
-        DkimResult r = one(new MapDns().txt("sel._domainkey.example.com", ed.dnsRecord()), sign(spec(rsa)));
+        DkimResult r = one(new FakeDns().txt("sel._domainkey.example.com", ed.dnsRecord()), sign(spec(rsa)));
         assertThat(r.result()).isEqualTo("permerror");
         assertThat(r.reason()).contains("k=ed25519");
     }
@@ -119,9 +120,9 @@ class VerifierRulesTest {
     @Test
     void rfc6376_6_1_2_dnsTimeout_isTemperror_missingKey_isPermerror() throws Exception {
         byte[] msg = sign(spec(rsa));
-        assertThat(one(new MapDns().timeout("sel._domainkey.example.com"), msg).result()).isEqualTo("temperror");
-        assertThat(one(new MapDns().servfail("sel._domainkey.example.com"), msg).result()).isEqualTo("temperror");
-        DkimResult missing = one(new MapDns(), msg);
+        assertThat(one(new FakeDns().timeout("sel._domainkey.example.com"), msg).result()).isEqualTo("temperror");
+        assertThat(one(new FakeDns().servfail("sel._domainkey.example.com"), msg).result()).isEqualTo("temperror");
+        DkimResult missing = one(new FakeDns(), msg);
         assertThat(missing.result()).isEqualTo("permerror");
         assertThat(missing.reason()).contains("no key record");
     }
@@ -130,21 +131,21 @@ class VerifierRulesTest {
     void rfc6376_3_6_2_2_multiStringTxt_isConcatenated() throws Exception {
         // DnsResolver contract: strings of one record are joined; a record split anywhere must work
         String rec = rsa.dnsRecord();
-        MapDns dns = new MapDns().txt("sel._domainkey.example.com", rec.substring(0, 100) + rec.substring(100));
+        FakeDns dns = new FakeDns().txt("sel._domainkey.example.com", rec.substring(0, 100) + rec.substring(100));
         assertThat(one(dns, sign(spec(rsa))).result()).isEqualTo("pass");
     }
 
     @Test
     void rfc8301_rsaSha1_doesNotPass() throws Exception {
         String signed = new String(sign(spec(rsa)), StandardCharsets.ISO_8859_1).replace("a=rsa-sha256", "a=rsa-sha1");
-        DkimResult r = one(new MapDns().txt("sel._domainkey.example.com", rsa.dnsRecord()), signed.getBytes(StandardCharsets.ISO_8859_1));
+        DkimResult r = one(new FakeDns().txt("sel._domainkey.example.com", rsa.dnsRecord()), signed.getBytes(StandardCharsets.ISO_8859_1));
         assertThat(r.result()).isEqualTo("permerror");
         assertThat(r.reason()).contains("rsa-sha1");
     }
 
     @Test
     void rfc6376_3_5_expiredSignature_andFutureTimestamp() throws Exception {
-        MapDns dns = new MapDns().txt("sel._domainkey.example.com", rsa.dnsRecord());
+        FakeDns dns = new FakeDns().txt("sel._domainkey.example.com", rsa.dnsRecord());
         byte[] expired = sign(new SignSpec(rsa, "example.com", "sel").clock(() -> NOW - 7200).expirySeconds(3600));
         assertThat(one(dns, expired).reason()).contains("expired");
         byte[] future = sign(new SignSpec(rsa, "example.com", "sel").clock(() -> NOW + 3600));
@@ -173,7 +174,7 @@ class VerifierRulesTest {
         tags.put("h", "from:subject");
         tags.put("bh", java.util.Base64.getEncoder().encodeToString(h.finish()));
         String field = DkimSigner.signWithTags(rsa, Canonicalization.RELAXED, sink.headers(), tags);
-        MapDns dns = new MapDns().txt("sel._domainkey.example.com", rsa.dnsRecord());
+        FakeDns dns = new FakeDns().txt("sel._domainkey.example.com", rsa.dnsRecord());
         byte[] signed = (field + "\r\n" + MSG + "appended by a list\r\n").getBytes(StandardCharsets.ISO_8859_1);
         DkimResult r = one(dns, signed);
         assertThat(r.result()).isEqualTo("pass");
@@ -188,7 +189,7 @@ class VerifierRulesTest {
     void maxSignatures_boundsWork() throws Exception {
         SignSpec s = spec(ed);
         byte[] msg = sign(s, s, s, s, s, s, s);
-        MapDns dns = new MapDns().txt("sel._domainkey.example.com", ed.dnsRecord());
+        FakeDns dns = new FakeDns().txt("sel._domainkey.example.com", ed.dnsRecord());
         List<DkimResult> r = verifier(dns).verify(msg);
         assertThat(r).hasSize(7);
         assertThat(r.subList(0, 5)).allSatisfy(x -> assertThat(x.result()).isEqualTo("pass"));
@@ -200,7 +201,7 @@ class VerifierRulesTest {
 
     @Test
     void dualSigning_rsaAndEd25519_bothPass() throws Exception {
-        MapDns dns = new MapDns().txt("rsa._domainkey.example.com", rsa.dnsRecord())
+        FakeDns dns = new FakeDns().txt("rsa._domainkey.example.com", rsa.dnsRecord())
                 .txt("ed._domainkey.example.com", ed.dnsRecord());
         byte[] msg = sign(new SignSpec(rsa, "example.com", "rsa").clock(() -> NOW),
                 new SignSpec(ed, "example.com", "ed").clock(() -> NOW).canonicalization(Canonicalization.SIMPLE, Canonicalization.SIMPLE));
@@ -209,7 +210,7 @@ class VerifierRulesTest {
 
     @Test
     void malformedSignatures_arePermerrors() throws Exception {
-        MapDns dns = new MapDns();
+        FakeDns dns = new FakeDns();
         String[] bad = {"v=2; a=rsa-sha256; d=example.com; s=s; h=from; bh=AA==; b=AA==",
                 "v=1; a=rsa-sha256; d=example.com; s=s; h=to; bh=AA==; b=AA==",
                 "v=1; a=rsa-md5; d=example.com; s=s; h=from; bh=AA==; b=AA==",
@@ -228,7 +229,7 @@ class VerifierRulesTest {
 
     @Test
     void unsignedMessage_hasNoResults() throws Exception {
-        assertThat(verifier(new MapDns()).verify(MSG.getBytes(StandardCharsets.ISO_8859_1))).isEmpty();
+        assertThat(verifier(new FakeDns()).verify(MSG.getBytes(StandardCharsets.ISO_8859_1))).isEmpty();
     }
 
     @Test

@@ -1,11 +1,11 @@
 package io.mailsec.dkim.bench;
 
+import io.mailsec.core.dns.FakeDns;
 import io.mailsec.dkim.Canonicalization;
 import io.mailsec.dkim.DkimKeys;
 import io.mailsec.dkim.DkimResult;
 import io.mailsec.dkim.DkimSigner;
 import io.mailsec.dkim.DkimVerifier;
-import io.mailsec.dkim.MapDns;
 import io.mailsec.dkim.SignSpec;
 import io.mailsec.dkim.SigningKey;
 import java.io.ByteArrayInputStream;
@@ -93,7 +93,7 @@ public class DkimBench {
     public void setup() throws Exception {
         rsa = DkimKeys.generate(SigningKey.Type.RSA, 2048, "bench-rsa");
         ed = DkimKeys.generate(SigningKey.Type.ED25519, 0, "bench-ed");
-        MapDns dns = new MapDns().txt("rsa._domainkey." + DOMAIN, rsa.dnsRecord()).txt("ed._domainkey." + DOMAIN, ed.dnsRecord());
+        FakeDns dns = new FakeDns().txt("rsa._domainkey." + DOMAIN, rsa.dnsRecord()).txt("ed._domainkey." + DOMAIN, ed.dnsRecord());
         ours = new DkimVerifier(dns);
         jdkim = new DKIMVerifier((method, selector, domain) -> dns.txt(selector + "._domainkey." + domain).records());
         msg4k = message(4096);

@@ -1,5 +1,6 @@
 package io.mailsec.dkim.james;
 
+import io.mailsec.core.dns.FakeDns;
 import static io.mailsec.dkim.james.MailetTestSupport.bytes;
 import static io.mailsec.dkim.james.MailetTestSupport.mail;
 import static io.mailsec.dkim.james.MailetTestSupport.message;
@@ -9,7 +10,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.mailsec.dkim.DkimKeys;
 import io.mailsec.dkim.DkimResult;
 import io.mailsec.dkim.DkimVerifier;
-import io.mailsec.dkim.MapDns;
 import io.mailsec.dkim.SigningKey;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,7 +29,7 @@ class DkimSignTest {
     SigningKey rsa;
     SigningKey rsaNext;
     SigningKey ed;
-    MapDns dns;
+    FakeDns dns;
 
     @BeforeEach
     void keys() throws Exception {
@@ -39,7 +39,7 @@ class DkimSignTest {
         Files.writeString(dir.resolve("rsa.pem"), DkimKeys.toPem(rsa));
         Files.writeString(dir.resolve("rsa-next.pem"), DkimKeys.toPem(rsaNext));
         Files.writeString(dir.resolve("ed.pem"), DkimKeys.toPem(ed));
-        dns = new MapDns()
+        dns = new FakeDns()
                 .txt("s1._domainkey.example.com", rsa.dnsRecord())
                 .txt("s2._domainkey.example.com", rsaNext.dnsRecord())
                 .txt("ed._domainkey.example.org", ed.dnsRecord())

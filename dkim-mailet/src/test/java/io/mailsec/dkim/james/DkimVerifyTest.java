@@ -1,5 +1,6 @@
 package io.mailsec.dkim.james;
 
+import io.mailsec.core.dns.FakeDns;
 import static io.mailsec.dkim.james.MailetTestSupport.mail;
 import static io.mailsec.dkim.james.MailetTestSupport.message;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -9,7 +10,6 @@ import io.mailsec.dkim.DkimKeys;
 import io.mailsec.dkim.DkimResult;
 import io.mailsec.dkim.DkimResultsJson;
 import io.mailsec.dkim.DkimSigner;
-import io.mailsec.dkim.MapDns;
 import io.mailsec.dkim.SignSpec;
 import io.mailsec.dkim.SigningKey;
 import java.io.ByteArrayInputStream;
@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
 /** DkimVerify (attribute + Authentication-Results) and the DkimResultIs matcher. */
 class DkimVerifyTest {
     final SigningKey key = DkimKeys.generate(SigningKey.Type.ED25519, 0, "k");
-    final MapDns dns = new MapDns().txt("sel._domainkey.example.com", key.dnsRecord());
+    final FakeDns dns = new FakeDns().txt("sel._domainkey.example.com", key.dnsRecord());
 
     String signed(String raw) throws Exception {
         String f = DkimSigner.sign(raw.getBytes(StandardCharsets.ISO_8859_1), List.of(new SignSpec(key, "example.com", "sel"))).get(0);
