@@ -11,6 +11,7 @@ import java.util.Map;
 import io.mailsec.core.dns.DnsResolver;
 import io.mailsec.core.dns.DnsjavaResolver;
 import io.mailsec.core.dns.Dnsmasq;
+import io.mailsec.core.peers.PeerTools;
 
 /**
  * Real peer tools for interop tests: the project's DNS fixture on 127.0.1.53:53 (this module's
@@ -30,14 +31,7 @@ final class Peers implements AutoCloseable {
 
     static void require(String... tools) {
         for (String t : tools) {
-            boolean found = false;
-            for (String d : System.getenv().getOrDefault("PATH", "/usr/bin").concat(":/usr/sbin:/sbin").split(":")) {
-                found |= Files.isExecutable(Path.of(d, t));
-            }
-            if (!found) {
-                throw new AssertionError("peer tool '" + t + "' is missing: install it with "
-                        + "apt-get install -y dnsmasq-base python3-dkim opendkim-tools util-linux (or run scripts/install-test-deps.sh)");
-            }
+            PeerTools.requireExecutable(t, "dnsmasq-base python3-dkim opendkim-tools util-linux");
         }
     }
 
@@ -66,8 +60,8 @@ final class Peers implements AutoCloseable {
 
     /** Runs a command with our DNS server as the system resolver, feeding {@code stdin}. */
     Run run(byte[] stdin, String... command) throws IOException, InterruptedException {
-        Dnsmasq.ToolRun r = dns.run(stdin, command);
-        return new Run(r.exitCode, r.stdout, r.stderr);
+        PeerTools.Result r = dns.run(stdin, command);
+        return new Run(r.exit, r.out, r.err);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.mailsec.cli;
 
+import io.mailsec.core.peers.PeerTools;
 import io.mailsec.core.dns.Dnsmasq;
 import io.mailsec.tls.peers.Peers;
 import io.mailsec.tls.peers.PostfixPeer;
@@ -38,7 +39,7 @@ class TlsCommandTest {
 
     @BeforeAll
     static void start() throws Exception {
-        Peers.requireRoot();
+        PeerTools.requireRoot();
         dir = Files.createDirectories(Path.of("/tmp", "mailsec-tls-cli-" + ProcessHandle.current().pid() + "-" + System.nanoTime()));
         try {
             TestPki pki = new TestPki("mailsec CLI test CA");
@@ -56,14 +57,14 @@ class TlsCommandTest {
                     new PostfixPeer.Listener("127.0.4.61", "-o smtpd_tls_security_level=none", null, null),
                     new PostfixPeer.Listener("127.0.4.62", null, self[0], self[1])));
         } catch (Exception | Error e) {
-            Peers.closeAll();
+            PeerTools.closeAll();
             throw e;
         }
     }
 
     @AfterAll
     static void stop() {
-        Peers.closeAll();
+        PeerTools.closeAll();
         if (dir != null) {
             try (var files = java.nio.file.Files.walk(dir)) {
                 files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());

@@ -30,7 +30,8 @@ import io.mailsec.dmarc.FromDomains;
 import io.mailsec.spf.SpfEvaluator;
 import io.mailsec.spf.SpfVerdict;
 import io.mailsec.core.dns.Dnsmasq;
-import io.mailsec.testutil.Peers;
+import io.mailsec.core.peers.PeerTools;
+import io.mailsec.testutil.TestNet;
 
 /**
  * Cross-checks on generated cases served by a real dnsmasq (127.0.2.53): our SPF against pyspf
@@ -54,7 +55,7 @@ class CrossCheckTest {
         work = Files.createTempDirectory("mailsec-crosscheck");
         Random rnd = new Random(20261122);
         String key = Files.readString(CONF.resolve("dmarc/authheaders/test.txt")).trim();
-        Dnsmasq.Builder zone = Dnsmasq.on(Peers.DNS).zone("test").zone("io").zone("in-addr.arpa").zone("ip6.arpa")
+        Dnsmasq.Builder zone = Dnsmasq.on(TestNet.DNS).zone("test").zone("io").zone("in-addr.arpa").zone("ip6.arpa")
                 .host("h1.gen.test", "192.0.2.10", "2001:db8::10").host("h2.gen.test", "192.0.2.20")
                 .host("192.0.2.10.bl.gen.test", "127.0.0.2").host("joe.deny.gen.test", "127.0.0.2")
                 .ptr("10.2.0.192.in-addr.arpa", "h1.gen.test").ptr("20.2.0.192.in-addr.arpa", "h2.other.test");
@@ -109,7 +110,7 @@ class CrossCheckTest {
         }
         zone.txt("other.github.io", "v=spf1 ip4:192.0.2.10 -all").txt("sel._domainkey.other.github.io", key);
         dns = zone.start();
-        resolver = DnsjavaResolver.create(List.of(Peers.DNS), Duration.ofSeconds(3));
+        resolver = DnsjavaResolver.create(List.of(TestNet.DNS), Duration.ofSeconds(3));
     }
 
     @AfterAll
@@ -134,8 +135,8 @@ class CrossCheckTest {
 
     @Test
     void spfAgreesWithPyspf() throws Exception {
-        Peers.requirePythonModule("spf", "python3-spf");
-        Peers.requirePythonModule("dns.resolver", "python3-dnspython");
+        PeerTools.requirePythonModule("spf", "python3-spf");
+        PeerTools.requirePythonModule("dns.resolver", "python3-dnspython");
         List<String[]> queries = new ArrayList<>();
         for (String d : spfRecords.keySet()) {
             for (String ip : IPS) {
@@ -146,7 +147,7 @@ class CrossCheckTest {
         queries.add(new String[] {"192.0.2.10", "joe@nothing.gen.test", "h1.gen.test"});
         Path q = work.resolve("spf-queries.json");
         Files.writeString(q, JSON.writeValueAsString(queries));
-        Peers.Result r = Peers.run(List.of(Peers.PYTHON, script("pyspf_check.py").toString(), Peers.DNS, q.toString()), null, 300);
+        PeerTools.Result r = PeerTools.run(List.of(PeerTools.PYTHON, script("pyspf_check.py").toString(), TestNet.DNS, q.toString()), null, 300);
         assertThat(r.exit).as("pyspf: %s", r.err).isZero();
         JsonNode theirs = JSON.readTree(r.out);
         assertThat(theirs.size()).isEqualTo(queries.size());
@@ -170,13 +171,13 @@ class CrossCheckTest {
 
     /** mailauth 4.13.3 in a temporary directory (never in the repository); reused between runs of the same machine. */
     static Path mailauth() throws Exception {
-        NODE = Peers.onPath("node", "nodejs");
-        String npm = Peers.onPath("npm", "npm");
+        NODE = PeerTools.requireExecutable("node", "nodejs");
+        String npm = PeerTools.requireExecutable("npm", "npm");
         Path dir = Path.of(System.getProperty("java.io.tmpdir"), "mailsec-spfdmarc-mailauth-4.13.3");
         if (!Files.exists(dir.resolve("node_modules/mailauth/package.json"))) {
             Files.createDirectories(dir);
             Files.writeString(dir.resolve("package.json"), "{\"name\":\"mailsec-crosscheck\",\"version\":\"1.0.0\",\"private\":true}");
-            Peers.Result r = Peers.run(List.of(npm, "install", "--no-audit", "--no-fund", "mailauth@4.13.3"), dir, 300);
+            PeerTools.Result r = PeerTools.run(List.of(npm, "install", "--no-audit", "--no-fund", "mailauth@4.13.3"), dir, 300);
             assertThat(r.exit).as("npm install mailauth failed (needs the npm registry): %s %s", r.out, r.err).isZero();
         }
         return dir;
@@ -184,7 +185,7 @@ class CrossCheckTest {
 
     @Test
     void spfAndDmarcAgreeWithMailauth() throws Exception {
-        Peers.requirePythonModule("dkim", "python3-dkim");
+        PeerTools.requirePythonModule("dkim", "python3-dkim");
         Path node = mailauth();
         Random rnd = new Random(7489);
         List<Map<String, Object>> signJobs = new ArrayList<>();
@@ -219,7 +220,7 @@ class CrossCheckTest {
         }
         Path jobs = work.resolve("sign.json");
         Files.writeString(jobs, JSON.writeValueAsString(signJobs));
-        Peers.Result signed = Peers.run(List.of(Peers.PYTHON, script("dkimpy_sign.py").toString(),
+        PeerTools.Result signed = PeerTools.run(List.of(PeerTools.PYTHON, script("dkimpy_sign.py").toString(),
                 CONF.resolve("dmarc/authheaders/test.private").toString(), jobs.toString()), null, 120);
         assertThat(signed.exit).as("dkimpy sign: %s", signed.err).isZero();
         Path casesFile = work.resolve("cases.json");
@@ -227,7 +228,7 @@ class CrossCheckTest {
         Path js = work.resolve("mailauth_check.js");
         Files.write(js, CrossCheckTest.class.getResourceAsStream("mailauth_check.js").readAllBytes());
         Files.copy(js, node.resolve("mailauth_check.js"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        Peers.Result r = Peers.run(List.of(NODE, node.resolve("mailauth_check.js").toString(), Peers.DNS,
+        PeerTools.Result r = PeerTools.run(List.of(NODE, node.resolve("mailauth_check.js").toString(), TestNet.DNS,
                 casesFile.toString()), node, 300);
         assertThat(r.exit).as("mailauth: %s", r.err).isZero();
         JsonNode theirs = JSON.readTree(r.out);

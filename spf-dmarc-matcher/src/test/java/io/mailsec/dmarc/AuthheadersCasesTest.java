@@ -24,7 +24,8 @@ import org.yaml.snakeyaml.Yaml;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.mailsec.testutil.Peers;
+import io.mailsec.core.peers.PeerTools;
+import io.mailsec.testutil.TestNet;
 
 /**
  * The DMARC cases of conformance/dmarc/authheaders/cases.yml (authheaders' test table). Per its README
@@ -93,7 +94,7 @@ class AuthheadersCasesTest {
     }
 
     static List<DmarcInput.Dkim> dkimpy(Path message, Map<String, String> dns) throws Exception {
-        Peers.requirePythonModule("dkim", "python3-dkim");
+        PeerTools.requirePythonModule("dkim", "python3-dkim");
         Path keys = Files.createTempFile("dkimkeys", ".json");
         Path script = Files.createTempFile("dkimpy_verify", ".py");
         try {
@@ -107,7 +108,7 @@ class AuthheadersCasesTest {
             try (InputStream in = AuthheadersCasesTest.class.getResourceAsStream("dkimpy_verify.py")) {
                 Files.write(script, in.readAllBytes());
             }
-            Peers.Result r = Peers.run(List.of(Peers.PYTHON, script.toString(), message.toString(), keys.toString()), null, 60);
+            PeerTools.Result r = PeerTools.run(List.of(PeerTools.PYTHON, script.toString(), message.toString(), keys.toString()), null, 60);
             assertThat(r.exit).as("dkimpy: %s", r.err).isZero();
             List<DmarcInput.Dkim> out = new ArrayList<>();
             for (String line : r.lines()) {

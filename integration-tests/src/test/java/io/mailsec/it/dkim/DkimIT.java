@@ -8,6 +8,7 @@ import io.mailsec.dkim.DkimResult;
 import io.mailsec.dkim.DkimVerifier;
 import io.mailsec.dkim.SigningKey;
 import io.mailsec.core.dns.Dnsmasq;
+import io.mailsec.core.peers.PeerTools;
 import io.mailsec.it.JamesProcess;
 import io.mailsec.it.MailClient;
 import io.mailsec.it.SmtpDialog;
@@ -121,10 +122,10 @@ class DkimIT {
     }
 
     static void assertPeersAccept(byte[] message) throws Exception {
-        Dnsmasq.ToolRun py = dns.run(message, "dkimverify");
-        assertThat(py.exitCode).as("dkimverify: " + py).isZero();
-        Dnsmasq.ToolRun od = dns.run(message, "opendkim-testmsg");
-        assertThat(od.exitCode).as("opendkim-testmsg: " + od).isZero();
+        PeerTools.Result py = dns.run(message, "dkimverify");
+        assertThat(py.exit).as("dkimverify: " + py).isZero();
+        PeerTools.Result od = dns.run(message, "opendkim-testmsg");
+        assertThat(od.exit).as("opendkim-testmsg: " + od).isZero();
     }
 
     @Test

@@ -1,6 +1,6 @@
 package io.mailsec.it.tls;
 
-import io.mailsec.tls.peers.Dnsmasq;
+import io.mailsec.core.peers.PeerTools;
 import io.mailsec.tls.peers.Peers;
 import io.mailsec.tls.peers.PostfixPeer;
 import io.mailsec.tls.peers.StripTlsRelay;
@@ -54,7 +54,7 @@ class TlsPolicyIT {
 
     @BeforeAll
     static void start() throws Exception {
-        Peers.requireRoot();
+        PeerTools.requireRoot();
         dir = Files.createDirectories(Path.of("/tmp", "mailsec-tls-it-" + ProcessHandle.current().pid() + "-" + System.nanoTime()));
         try {
             Path tls = Files.createDirectories(dir.resolve("tls"));
@@ -72,7 +72,7 @@ class TlsPolicyIT {
             mx.put("strip.tls.test", new String[] {"mx.strip.tls.test", "127.0.4.112"});
             mx.put("selfsigned.tls.test", new String[] {"mx.selfsigned.tls.test", "127.0.4.113"});
             mx.put("verify-self.tls.test", new String[] {"mx.verify-self.tls.test", "127.0.4.113"});
-            Dnsmasq.start(DNS, dir, "tls.test", mx);
+            Peers.dns(DNS, "tls.test", mx);
             postfix = PostfixPeer.start(dir.resolve("postfix"), List.copyOf(mx.keySet()), List.of(
                     new PostfixPeer.Listener("127.0.4.110", null, valid[0], valid[1]),
                     new PostfixPeer.Listener("127.0.4.111", "-o smtpd_tls_security_level=none", null, null),
@@ -133,7 +133,7 @@ class TlsPolicyIT {
         if (james != null) {
             james.close();
         }
-        Peers.closeAll();
+        PeerTools.closeAll();
         if (dir != null) {
             try (var files = java.nio.file.Files.walk(dir)) {
                 files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());

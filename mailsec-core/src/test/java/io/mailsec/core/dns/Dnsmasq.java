@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
+import io.mailsec.core.peers.PeerTools;
+
 /**
  * The project's one DNS fixture: a real dnsmasq serving test zones on {@code address:53} (root may
  * bind 53 on any 127.0.0.x; each test area has its own address). Names under a zone that are not
@@ -134,10 +136,7 @@ public final class Dnsmasq implements AutoCloseable {
         }
 
         public Dnsmasq start() throws IOException {
-            if (!Files.isExecutable(BINARY)) {
-                throw new IllegalStateException("dnsmasq is not installed: run ./scripts/install-test-deps.sh "
-                        + "(or apt-get install dnsmasq-base)");
-            }
+            PeerTools.requireExecutable(BINARY.toString(), "dnsmasq-base");
             Path pid = Path.of(System.getProperty("java.io.tmpdir"), "mailsec-dnsmasq-" + address + ".pid");
             stopStale(pid);
             Path dir = Files.createTempDirectory("mailsec-dnsmasq-");
@@ -198,60 +197,16 @@ public final class Dnsmasq implements AutoCloseable {
     /**
      * Runs a command-line peer (dkimverify, opendkim-testmsg, spfquery...) with this server as its
      * only resolver: in a private mount namespace whose /etc/resolv.conf names it.
-     * @return the exit code, standard output and standard error
      */
-    public ToolRun run(byte[] stdin, String... command) throws IOException, InterruptedException {
-        for (String tool : List.of("unshare", command[0])) {
-            if (!onPath(tool)) {
-                throw new IllegalStateException(tool + " is missing: run ./scripts/install-test-deps.sh");
-            }
-        }
+    public PeerTools.Result run(byte[] stdin, String... command) throws IOException, InterruptedException {
+        PeerTools.requireExecutable("unshare", "util-linux");
+        PeerTools.requireExecutable(command[0], "the package that has " + command[0]);
         Path resolv = dir.resolve("resolv.conf");
         Files.writeString(resolv, "nameserver " + address + "\noptions timeout:2 attempts:1\n");
         List<String> cmd = new ArrayList<>(List.of("unshare", "-m", "sh", "-c",
                 "mount --bind \"$0\" /etc/resolv.conf && exec \"$@\"", resolv.toString()));
         cmd.addAll(List.of(command));
-        Path out = Files.createTempFile(dir, "tool-", ".out");
-        Path err = Files.createTempFile(dir, "tool-", ".err");
-        Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-        try (var in = p.getOutputStream()) {
-            in.write(stdin);
-        } catch (IOException exitedEarly) {
-            // the tool's verdict is in its exit code and output
-        }
-        if (!p.waitFor(60, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new IllegalStateException(String.join(" ", command) + " did not finish in 60 s");
-        }
-        return new ToolRun(p.exitValue(), Files.readString(out, StandardCharsets.ISO_8859_1),
-                Files.readString(err, StandardCharsets.ISO_8859_1));
-    }
-
-    private static boolean onPath(String tool) {
-        for (String d : System.getenv().getOrDefault("PATH", "/usr/bin:/usr/sbin").split(":")) {
-            if (Files.isExecutable(Path.of(d, tool))) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /** What a peer tool said. */
-    public static final class ToolRun {
-        public final int exitCode;
-        public final String stdout;
-        public final String stderr;
-
-        ToolRun(int exitCode, String stdout, String stderr) {
-            this.exitCode = exitCode;
-            this.stdout = stdout;
-            this.stderr = stderr;
-        }
-
-        @Override
-        public String toString() {
-            return "exit " + exitCode + ": " + stdout + (stderr.isEmpty() ? "" : "\n(stderr) " + stderr);
-        }
+        return PeerTools.run(cmd, null, stdin, 60);
     }
 
     @Override

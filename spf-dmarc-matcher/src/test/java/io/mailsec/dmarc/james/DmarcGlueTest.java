@@ -29,7 +29,8 @@ import org.junit.jupiter.api.Test;
 import io.mailsec.spf.james.SpfAttributes;
 import io.mailsec.testutil.Blackhole;
 import io.mailsec.core.dns.Dnsmasq;
-import io.mailsec.testutil.Peers;
+import io.mailsec.core.peers.PeerTools;
+import io.mailsec.testutil.TestNet;
 
 /** DmarcCheck, DmarcResultIs and DmarcDispositionIs against a real dnsmasq on 127.0.2.53. */
 class DmarcGlueTest {
@@ -37,7 +38,7 @@ class DmarcGlueTest {
 
     @BeforeAll
     static void startDns() throws Exception {
-        dns = Dnsmasq.on(Peers.DNS).zone("test")
+        dns = Dnsmasq.on(TestNet.DNS).zone("test")
                 .txt("_dmarc.reject.dmarc.test", "v=DMARC1; p=reject; rua=mailto:r@reject.dmarc.test")
                 .txt("_dmarc.quar.dmarc.test", "v=DMARC1; p=quarantine")
                 .txt("_dmarc.bad.dmarc.test", "v=DMARC1; p=none; reject")
@@ -54,7 +55,7 @@ class DmarcGlueTest {
 
     static DmarcCheck mailet(String... params) throws MessagingException {
         FakeMailetConfig.Builder c = FakeMailetConfig.builder().mailetName("DmarcCheck")
-                .setProperty("dnsServers", Peers.DNS).setProperty("authservId", "mx.receiver.test");
+                .setProperty("dnsServers", TestNet.DNS).setProperty("authservId", "mx.receiver.test");
         for (int i = 0; i < params.length; i += 2) {
             c.setProperty(params[i], params[i + 1]);
         }

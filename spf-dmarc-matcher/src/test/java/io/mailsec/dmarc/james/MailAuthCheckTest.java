@@ -33,7 +33,8 @@ import io.mailsec.dkim.SigningKey;
 import io.mailsec.dkim.james.DkimVerify;
 import io.mailsec.spf.james.SpfCheck;
 import io.mailsec.core.dns.Dnsmasq;
-import io.mailsec.testutil.Peers;
+import io.mailsec.core.peers.PeerTools;
+import io.mailsec.testutil.TestNet;
 
 /**
  * The one-step check against the three mailets it replaces, on real signed mail and a real dnsmasq
@@ -45,7 +46,7 @@ class MailAuthCheckTest {
 
     @BeforeAll
     static void startDns() throws Exception {
-        dns = Dnsmasq.on(Peers.DNS).zone("test")
+        dns = Dnsmasq.on(TestNet.DNS).zone("test")
                 .txt("auth.test", "v=spf1 ip4:192.0.2.0/24 -all")
                 .txt("mta.auth.test", "v=spf1 ip4:192.0.2.0/24 -all")
                 .txt("_dmarc.auth.test", "v=DMARC1; p=reject")
@@ -61,7 +62,7 @@ class MailAuthCheckTest {
     }
 
     static FakeMailetConfig config(String name, String... params) {
-        FakeMailetConfig.Builder c = FakeMailetConfig.builder().mailetName(name).setProperty("dnsServers", Peers.DNS)
+        FakeMailetConfig.Builder c = FakeMailetConfig.builder().mailetName(name).setProperty("dnsServers", TestNet.DNS)
                 .setProperty("authservId", "mx.receiver.test").setProperty("receiver", "mx.receiver.test")
                 .setProperty("trustedNetworks", "");
         for (int i = 0; i < params.length; i += 2) {

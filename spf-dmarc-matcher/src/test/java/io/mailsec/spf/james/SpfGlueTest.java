@@ -31,7 +31,8 @@ import org.junit.jupiter.api.Test;
 
 import io.mailsec.testutil.Blackhole;
 import io.mailsec.core.dns.Dnsmasq;
-import io.mailsec.testutil.Peers;
+import io.mailsec.core.peers.PeerTools;
+import io.mailsec.testutil.TestNet;
 
 /** SpfCheck, SpfResultIs and SpfMailHook against a real dnsmasq on 127.0.2.53. */
 class SpfGlueTest {
@@ -44,7 +45,7 @@ class SpfGlueTest {
             longRecord.append(" ip4:10.0.").append(i).append(".0/24");
         }
         longRecord.append(" ip4:192.0.2.9 -all");
-        dns = Dnsmasq.on(Peers.DNS).zone("spf.test")
+        dns = Dnsmasq.on(TestNet.DNS).zone("spf.test")
                 .txt("pass.spf.test", "v=spf1 ip4:192.0.2.0/24 -all")
                 .txt("fail.spf.test", "v=spf1 ip4:192.0.2.1 -all exp=exp.spf.test")
                 .txt("exp.spf.test", "%{i} is not allowed to send for %{d}")
@@ -66,7 +67,7 @@ class SpfGlueTest {
 
     static SpfCheck mailet(String... params) throws MessagingException {
         FakeMailetConfig.Builder c = FakeMailetConfig.builder().mailetName("SpfCheck")
-                .setProperty("dnsServers", Peers.DNS).setProperty("receiver", "mx.receiver.test");
+                .setProperty("dnsServers", TestNet.DNS).setProperty("receiver", "mx.receiver.test");
         for (int i = 0; i < params.length; i += 2) {
             c.setProperty(params[i], params[i + 1]);
         }
@@ -240,7 +241,7 @@ class SpfGlueTest {
 
     static SpfMailHook hook(String... params) throws Exception {
         BaseHierarchicalConfiguration c = new BaseHierarchicalConfiguration();
-        c.addProperty("dnsServers", Peers.DNS);
+        c.addProperty("dnsServers", TestNet.DNS);
         for (int i = 0; i < params.length; i += 2) {
             c.addProperty(params[i], params[i + 1]);
         }

@@ -36,7 +36,8 @@ import io.mailsec.dkim.SigningKey;
 import io.mailsec.dmarc.james.DmarcAttributes;
 import io.mailsec.dmarc.james.MailAuthCheck;
 import io.mailsec.core.dns.Dnsmasq;
-import io.mailsec.testutil.Peers;
+import io.mailsec.core.peers.PeerTools;
+import io.mailsec.testutil.TestNet;
 
 /**
  * What the inbound checks cost per message in the mailet step, on the load run's message (10 KB text,
@@ -61,14 +62,14 @@ public class MailAuthCheckBenchmark {
     @Setup(Level.Trial)
     public void setUp() throws Exception {
         SigningKey key = DkimKeys.generate(SigningKey.Type.RSA, 2048, "bench");
-        dns = Dnsmasq.on(Peers.DNS).zone("test").ttl(300)
+        dns = Dnsmasq.on(TestNet.DNS).zone("test").ttl(300)
                 .txt(DOMAIN, "v=spf1 ip4:192.0.2.0/24 -all")
                 .txt("mta." + DOMAIN, "v=spf1 ip4:192.0.2.0/24 -all")
                 .txt("_dmarc." + DOMAIN, "v=DMARC1; p=reject")
                 .txt("s1._domainkey." + DOMAIN, key.dnsRecord())
                 .start();
         check = new MailAuthCheck();
-        check.init(FakeMailetConfig.builder().mailetName("MailAuthCheck").setProperty("dnsServers", Peers.DNS)
+        check.init(FakeMailetConfig.builder().mailetName("MailAuthCheck").setProperty("dnsServers", TestNet.DNS)
                 .setProperty("authservId", "mx.receiver.test").setProperty("trustedNetworks", "").build());
         String msg = message();
         String sig = DkimSigner.sign(msg.getBytes(StandardCharsets.US_ASCII), List.of(new SignSpec(key, DOMAIN, "s1"))).get(0);

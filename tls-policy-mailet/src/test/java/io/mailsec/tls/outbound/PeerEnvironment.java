@@ -1,5 +1,6 @@
 package io.mailsec.tls.outbound;
 
+import io.mailsec.core.peers.PeerTools;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,7 +47,7 @@ public final class PeerEnvironment implements AutoCloseable {
     }
 
     public static PeerEnvironment start() throws Exception {
-        Peers.requireRoot();
+        PeerTools.requireRoot();
         Path dir = Files.createDirectories(Path.of("/tmp", "mailsec-tls-peers-" + ProcessHandle.current().pid() + "-" + System.nanoTime()));
         try {
             Path tls = Files.createDirectories(dir.resolve("tls"));
@@ -80,14 +81,14 @@ public final class PeerEnvironment implements AutoCloseable {
             StripTlsRelay relay = StripTlsRelay.start("127.0.4.12", 25, new InetSocketAddress("127.0.4.16", 25));
             return new PeerEnvironment(dir, ca, postfix, relay, dns);
         } catch (Exception | Error e) {
-            Peers.closeAll();
+            PeerTools.closeAll();
             throw e;
         }
     }
 
     @Override
     public void close() {
-        Peers.closeAll();
+        PeerTools.closeAll();
         try (var files = Files.walk(dir)) {
             files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (java.io.IOException ignored) {

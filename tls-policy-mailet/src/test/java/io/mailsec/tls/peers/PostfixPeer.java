@@ -1,5 +1,6 @@
 package io.mailsec.tls.peers;
 
+import io.mailsec.core.peers.PeerTools;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -65,7 +66,7 @@ public final class PostfixPeer implements AutoCloseable {
     }
 
     public static PostfixPeer start(Path dir, List<String> domains, List<Listener> listeners) throws Exception {
-        Peers.requireBinary("postfix", "postfix");
+        PeerTools.requireExecutable("postfix", "postfix");
         for (String sub : new String[] {"etc", "spool", "data", "log", "mail"}) {
             Files.createDirectories(dir.resolve(sub));
         }
@@ -129,7 +130,7 @@ public final class PostfixPeer implements AutoCloseable {
         run("chown", "postfix:postfix", dir.resolve("data").toString());
         run("chown", "-R", "65534:65534", dir.resolve("mail").toString());
         PostfixPeer p = new PostfixPeer(dir, addrs);
-        Peers.register(p);
+        PeerTools.register(p);
         run("postfix", "-c", dir.resolve("etc").toString(), "start");
         for (String a : addrs) {
             waitListening(a, 25, Duration.ofSeconds(10));

@@ -1,5 +1,6 @@
 package io.mailsec.tls.peers;
 
+import io.mailsec.core.peers.PeerTools;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -36,7 +37,7 @@ public final class StripTlsRelay implements AutoCloseable {
         s.setReuseAddress(true);
         s.bind(new InetSocketAddress(InetAddress.getByName(address), port));
         StripTlsRelay r = new StripTlsRelay(s, upstream);
-        Peers.register(r);
+        PeerTools.register(r);
         r.acceptor.start();
         return r;
     }
