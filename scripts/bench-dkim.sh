@@ -10,17 +10,14 @@ ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$ROOT"
 OUT="${BENCH_OUT:-$ROOT/dkim-mailet/target/bench}"
 mkdir -p "$OUT"
-CP_FILE="$OUT/classpath.txt"
-mvn -B -q -pl dkim-mailet -am test-compile dependency:build-classpath \
-    -Dmdep.includeScope=test -Dmdep.outputFile="$CP_FILE" >/dev/null
-CP="dkim-mailet/target/test-classes:dkim-mailet/target/classes:mailsec-core/target/classes:$(cat "$CP_FILE")"
+CP="$("$ROOT/scripts/bench-classpath.sh" 2>/dev/null)"
 echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg), $(java -version 2>&1 | head -1)"
 if [ -z "${BENCH_CPU_ONLY:-}" ]; then
-  java -cp "$CP" org.openjdk.jmh.Main 'io.mailsec.dkim.bench.DkimBench' -rf json -rff "$OUT/dkim-bench.json" "$@" \
+  java -cp "$CP" org.openjdk.jmh.Main 'io.mailsec.bench.dkim.DkimBench' -rf json -rff "$OUT/dkim-bench.json" "$@" \
       > "$OUT/dkim-bench.txt"
   grep -E '^(Benchmark|DkimBench)' "$OUT/dkim-bench.txt" || true
 fi
-java -cp "$CP" io.mailsec.dkim.bench.DkimCpuBench 3 4 > "$OUT/dkim-cpu.tsv"
+java -cp "$CP" io.mailsec.bench.dkim.DkimCpuBench 3 4 > "$OUT/dkim-cpu.tsv"
 python3 - "$OUT" "${BENCH_CPU_ONLY:-}" <<'PY'
 import json, os, sys
 out, cpu_only = sys.argv[1], sys.argv[2]

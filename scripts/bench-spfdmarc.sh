@@ -7,16 +7,12 @@
 # Prints our figure, the peer's figure and the ratio. Extra arguments go to JMH. Not part of the test run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-CP_FILE=$(mktemp)
 RESULT=$(mktemp --suffix=.json)
-trap 'rm -f "$CP_FILE" "$RESULT"' EXIT
-# one reactor run: the mailsec modules resolve to their target/classes, nothing needs installing
-mvn -B -q -pl spf-dmarc-matcher -am test-compile dependency:build-classpath -DskipTests \
-    -Dmdep.outputFile="$CP_FILE" -Dmdep.includeScope=test >&2
-CP="spf-dmarc-matcher/target/test-classes:spf-dmarc-matcher/target/classes:dkim-mailet/target/classes:mailsec-core/target/classes:$(cat "$CP_FILE")"
+trap 'rm -f "$RESULT"' EXIT
+CP="$(scripts/bench-classpath.sh)"
 JAVA_OPTS=()
 [ "${MAILSEC_BENCH_IGNORE_LOCK:-0}" = 1 ] && JAVA_OPTS+=(-Djmh.ignoreLock=true)
-java "${JAVA_OPTS[@]}" -cp "$CP" org.openjdk.jmh.Main 'io.mailsec.spfdmarc.bench.(SpfDmarcBenchmark|MailAuthCheckBenchmark)' -rf json -rff "$RESULT" "$@" >&2
+java "${JAVA_OPTS[@]}" -cp "$CP" org.openjdk.jmh.Main 'io.mailsec.bench.spfdmarc.(SpfDmarcBenchmark|MailAuthCheckBenchmark)' -rf json -rff "$RESULT" "$@" >&2
 python3 - "$RESULT" <<'PY'
 import json, sys
 res = {r["benchmark"].rsplit(".", 1)[1]: r["primaryMetric"] for r in json.load(open(sys.argv[1]))}

@@ -4,14 +4,9 @@
 # issue's target of 1,000,000 lookups/s.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-CP_FILE=$(mktemp)
-# one reactor run: the mailsec modules resolve to their target/classes, nothing needs installing
-mvn -B -q -pl tls-policy-mailet -am test-compile dependency:build-classpath -DskipTests \
-    -Dmdep.includeScope=test -Dmdep.outputFile="$CP_FILE" >/dev/null
-CP="tls-policy-mailet/target/test-classes:tls-policy-mailet/target/classes:mailsec-core/target/classes:$(cat "$CP_FILE")"
-rm -f "$CP_FILE"
+CP="$(scripts/bench-classpath.sh 2>/dev/null)"
 OUT=$(mktemp)
-java -cp "$CP" org.openjdk.jmh.Main 'io.mailsec.tls.bench.*' -rf json -rff "$OUT" "$@" | grep -E '^(Benchmark|PolicyLookup|LinearScan|InboundHook|MessageId)' || true
+java -cp "$CP" org.openjdk.jmh.Main 'io.mailsec.bench.tls.*' -rf json -rff "$OUT" "$@" | grep -E '^(Benchmark|PolicyLookup|LinearScan|InboundHook|MessageId)' || true
 python3 - "$OUT" <<'PY'
 import json, sys
 res = {r["benchmark"].split(".")[-1]: r["primaryMetric"]["score"] for r in json.load(open(sys.argv[1]))}

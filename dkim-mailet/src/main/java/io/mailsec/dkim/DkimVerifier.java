@@ -1,8 +1,5 @@
 package io.mailsec.dkim;
 
-import io.mailsec.core.dns.DnsResolver;
-import io.mailsec.core.dns.DnsResult;
-import io.mailsec.core.dns.DnsStatus;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -17,6 +14,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.LongSupplier;
+
+import io.mailsec.core.dns.DnsResolver;
+import io.mailsec.core.dns.DnsResult;
+import io.mailsec.core.dns.DnsStatus;
 
 /**
  * Verifies the DKIM-Signature fields of a message (RFC 6376 §6, RFC 8301, RFC 8463). The message is

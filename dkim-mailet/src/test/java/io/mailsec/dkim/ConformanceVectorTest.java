@@ -1,12 +1,14 @@
 package io.mailsec.dkim;
 
-import io.mailsec.core.dns.FakeDns;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+
 import org.junit.jupiter.api.Test;
+
+import io.mailsec.core.dns.FakeDns;
 
 /** Every vector under conformance/dkim, as its README describes. */
 class ConformanceVectorTest {

@@ -1,12 +1,14 @@
 package io.mailsec.dkim;
 
-import io.mailsec.core.dns.FakeDns;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
+
 import org.junit.jupiter.api.Test;
+
+import io.mailsec.core.dns.FakeDns;
 
 /** RFC 8463 Appendix A: the ed25519-sha256 and rsa-sha256 signatures of the RFC's example. */
 class Rfc8463VectorTest {

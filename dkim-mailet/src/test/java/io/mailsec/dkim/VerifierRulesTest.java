@@ -1,11 +1,13 @@
 package io.mailsec.dkim;
 
-import io.mailsec.core.dns.FakeDns;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+
 import org.junit.jupiter.api.Test;
+
+import io.mailsec.core.dns.FakeDns;
 
 /** RFC 6376 §6 verifier rules, RFC 8301 and key record tags, with an in-memory DNS. */
 class VerifierRulesTest {

@@ -16,8 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.mailsec.core.conf.ConfCheck;
 import io.mailsec.core.conf.Finding;
-import io.mailsec.core.dns.Dnsmasq;
 import io.mailsec.core.dns.DnsjavaResolver;
+import io.mailsec.core.dns.Dnsmasq;
 import io.mailsec.core.testdata.Conformance;
 import io.mailsec.dkim.DkimKeys;
 import io.mailsec.dkim.SigningKey;

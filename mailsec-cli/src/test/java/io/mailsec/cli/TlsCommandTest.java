@@ -1,10 +1,5 @@
 package io.mailsec.cli;
 
-import io.mailsec.core.peers.PeerTools;
-import io.mailsec.core.dns.Dnsmasq;
-import io.mailsec.tls.peers.Peers;
-import io.mailsec.tls.peers.PostfixPeer;
-import io.mailsec.tls.peers.TestPki;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayInputStream;
@@ -27,6 +22,12 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.mailsec.core.dns.Dnsmasq;
+import io.mailsec.core.peers.PeerTools;
+import io.mailsec.tls.peers.Peers;
+import io.mailsec.tls.peers.PostfixPeer;
+import io.mailsec.tls.peers.TestPki;
 
 /**
  * {@code mailsec tls probe} against real Postfix peers (STARTTLS with a certificate from a test CA

@@ -22,6 +22,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.mailsec.core.dns.DnsResolver;
 import io.mailsec.core.dns.DnsjavaResolver;
+import io.mailsec.core.dns.Dnsmasq;
+import io.mailsec.core.peers.PeerTools;
 import io.mailsec.dmarc.DmarcEvaluator;
 import io.mailsec.dmarc.DmarcInput;
 import io.mailsec.dmarc.DmarcMode;
@@ -29,8 +31,6 @@ import io.mailsec.dmarc.DmarcVerdict;
 import io.mailsec.dmarc.FromDomains;
 import io.mailsec.spf.SpfEvaluator;
 import io.mailsec.spf.SpfVerdict;
-import io.mailsec.core.dns.Dnsmasq;
-import io.mailsec.core.peers.PeerTools;
 import io.mailsec.testutil.TestNet;
 
 /**

@@ -1,6 +1,5 @@
 package io.mailsec.dmarc;
 
-import io.mailsec.core.dns.FakeDns;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.InputStream;
@@ -24,6 +23,7 @@ import org.yaml.snakeyaml.Yaml;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.mailsec.core.dns.FakeDns;
 import io.mailsec.core.peers.PeerTools;
 import io.mailsec.testutil.TestNet;
 

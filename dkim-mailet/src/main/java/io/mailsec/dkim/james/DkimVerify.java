@@ -1,17 +1,5 @@
 package io.mailsec.dkim.james;
 
-import javax.inject.Inject;
-
-import io.mailsec.core.runtime.MailsecRuntime;
-import io.mailsec.core.authres.AuthResult;
-import io.mailsec.core.authres.AuthResultsHeader;
-import io.mailsec.core.config.DnsParameters;
-import io.mailsec.core.config.Parameters;
-import io.mailsec.core.dns.DnsResolver;
-import io.mailsec.dkim.DkimResult;
-import io.mailsec.dkim.DkimResultsJson;
-import io.mailsec.dkim.DkimVerifier;
-import io.mailsec.dkim.KeyRecords;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -19,8 +7,11 @@ import java.net.InetAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+
+import javax.inject.Inject;
 import javax.mail.MessagingException;
 import javax.mail.internet.MimeMessage;
+
 import org.apache.james.server.core.MimeMessageWrapper;
 import org.apache.mailet.Attribute;
 import org.apache.mailet.AttributeName;
@@ -29,6 +20,17 @@ import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMailet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import io.mailsec.core.authres.AuthResult;
+import io.mailsec.core.authres.AuthResultsHeader;
+import io.mailsec.core.config.DnsParameters;
+import io.mailsec.core.config.Parameters;
+import io.mailsec.core.dns.DnsResolver;
+import io.mailsec.core.runtime.MailsecRuntime;
+import io.mailsec.dkim.DkimResult;
+import io.mailsec.dkim.DkimResultsJson;
+import io.mailsec.dkim.DkimVerifier;
+import io.mailsec.dkim.KeyRecords;
 
 /**
  * Verifies every DKIM-Signature of the mail (up to {@code maxSignatures}), records the results in

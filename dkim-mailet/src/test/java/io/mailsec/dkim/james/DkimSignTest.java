@@ -1,26 +1,29 @@
 package io.mailsec.dkim.james;
 
-import io.mailsec.core.dns.FakeDns;
 import static io.mailsec.dkim.james.MailetTestSupport.bytes;
 import static io.mailsec.dkim.james.MailetTestSupport.mail;
 import static io.mailsec.dkim.james.MailetTestSupport.message;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.mailsec.dkim.DkimKeys;
-import io.mailsec.dkim.DkimResult;
-import io.mailsec.dkim.DkimVerifier;
-import io.mailsec.dkim.SigningKey;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.List;
+
 import javax.mail.MessagingException;
+
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.test.FakeMailetConfig;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import io.mailsec.core.dns.FakeDns;
+import io.mailsec.dkim.DkimKeys;
+import io.mailsec.dkim.DkimResult;
+import io.mailsec.dkim.DkimVerifier;
+import io.mailsec.dkim.SigningKey;
 
 /** DkimSign with a key table: domains, subdomains, rotation, dual signing, reload, RFC 8301 refusal. */
 class DkimSignTest {

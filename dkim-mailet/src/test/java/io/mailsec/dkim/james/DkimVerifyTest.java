@@ -1,20 +1,14 @@
 package io.mailsec.dkim.james;
 
-import io.mailsec.core.dns.FakeDns;
 import static io.mailsec.dkim.james.MailetTestSupport.mail;
 import static io.mailsec.dkim.james.MailetTestSupport.message;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.mailsec.dkim.DkimKeys;
-import io.mailsec.dkim.DkimResult;
-import io.mailsec.dkim.DkimResultsJson;
-import io.mailsec.dkim.DkimSigner;
-import io.mailsec.dkim.SignSpec;
-import io.mailsec.dkim.SigningKey;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+
 import org.apache.james.server.core.MimeMessageInputStreamSource;
 import org.apache.james.server.core.MimeMessageWrapper;
 import org.apache.mailet.AttributeName;
@@ -23,6 +17,14 @@ import org.apache.mailet.base.test.FakeMail;
 import org.apache.mailet.base.test.FakeMailetConfig;
 import org.apache.mailet.base.test.FakeMatcherConfig;
 import org.junit.jupiter.api.Test;
+
+import io.mailsec.core.dns.FakeDns;
+import io.mailsec.dkim.DkimKeys;
+import io.mailsec.dkim.DkimResult;
+import io.mailsec.dkim.DkimResultsJson;
+import io.mailsec.dkim.DkimSigner;
+import io.mailsec.dkim.SignSpec;
+import io.mailsec.dkim.SigningKey;
 
 /** DkimVerify (attribute + Authentication-Results) and the DkimResultIs matcher. */
 class DkimVerifyTest {

@@ -2,17 +2,6 @@ package io.mailsec.it.dkim;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.mailsec.core.dns.DnsjavaResolver;
-import io.mailsec.dkim.DkimKeys;
-import io.mailsec.dkim.DkimResult;
-import io.mailsec.dkim.DkimVerifier;
-import io.mailsec.dkim.SigningKey;
-import io.mailsec.core.dns.Dnsmasq;
-import io.mailsec.core.peers.PeerTools;
-import io.mailsec.it.JamesProcess;
-import io.mailsec.it.MailClient;
-import io.mailsec.it.SmtpDialog;
-import io.mailsec.it.SmtpSink;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,10 +10,24 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+
 import javax.mail.internet.MimeMessage;
+
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+
+import io.mailsec.core.dns.DnsjavaResolver;
+import io.mailsec.core.dns.Dnsmasq;
+import io.mailsec.core.peers.PeerTools;
+import io.mailsec.dkim.DkimKeys;
+import io.mailsec.dkim.DkimResult;
+import io.mailsec.dkim.DkimVerifier;
+import io.mailsec.dkim.SigningKey;
+import io.mailsec.it.JamesProcess;
+import io.mailsec.it.MailClient;
+import io.mailsec.it.SmtpDialog;
+import io.mailsec.it.SmtpSink;
 
 /**
  * DKIM through a real James 3.8.1: submitted mail leaves signed per the key table (RemoteDelivery to an

@@ -1,10 +1,5 @@
 package io.mailsec.it.tls;
 
-import io.mailsec.core.peers.PeerTools;
-import io.mailsec.tls.peers.Peers;
-import io.mailsec.tls.peers.PostfixPeer;
-import io.mailsec.tls.peers.StripTlsRelay;
-import io.mailsec.tls.peers.TestPki;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
@@ -29,12 +24,17 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import io.mailsec.core.peers.PeerTools;
 import io.mailsec.it.JamesProcess;
-import io.mailsec.it.ShippedConf;
 import io.mailsec.it.MailClient;
+import io.mailsec.it.ShippedConf;
 import io.mailsec.it.TestTls;
 import io.mailsec.tls.outbound.SmtpClient;
 import io.mailsec.tls.outbound.SmtpReply;
+import io.mailsec.tls.peers.Peers;
+import io.mailsec.tls.peers.PostfixPeer;
+import io.mailsec.tls.peers.StripTlsRelay;
+import io.mailsec.tls.peers.TestPki;
 
 /**
  * Issue 3 through a real James 3.8.1 (run-james.sh, our jars in extensions-jars/) with real peers:

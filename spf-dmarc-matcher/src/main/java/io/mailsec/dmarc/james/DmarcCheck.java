@@ -1,22 +1,13 @@
 package io.mailsec.dmarc.james;
 
-import javax.inject.Inject;
-
-import io.mailsec.core.runtime.MailsecRuntime;
-import io.mailsec.dmarc.DmarcEvaluator;
-import io.mailsec.dmarc.DmarcInput;
-import io.mailsec.dmarc.DmarcMode;
-import io.mailsec.dmarc.DmarcPolicy;
-import io.mailsec.dmarc.DmarcVerdict;
-import io.mailsec.dmarc.FromDomains;
-import io.mailsec.dmarc.PublicSuffixList;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.Optional;
+import java.util.Set;
 
+import javax.inject.Inject;
 import javax.mail.MessagingException;
 import javax.mail.internet.MimeMessage;
 import javax.mail.internet.MimeUtility;
@@ -33,9 +24,17 @@ import io.mailsec.core.authres.AuthResult;
 import io.mailsec.core.authres.AuthResultsHeader;
 import io.mailsec.core.config.DnsParameters;
 import io.mailsec.core.config.Parameters;
+import io.mailsec.core.runtime.MailsecRuntime;
+import io.mailsec.dmarc.DmarcEvaluator;
+import io.mailsec.dmarc.DmarcInput;
+import io.mailsec.dmarc.DmarcMode;
+import io.mailsec.dmarc.DmarcPolicy;
+import io.mailsec.dmarc.DmarcVerdict;
+import io.mailsec.dmarc.FromDomains;
+import io.mailsec.dmarc.PublicSuffixList;
 import io.mailsec.spf.NetworkList;
-import io.mailsec.spf.james.TrustedNetworksParameter;
 import io.mailsec.spf.james.SpfAttributes;
+import io.mailsec.spf.james.TrustedNetworksParameter;
 
 /**
  * Evaluates DMARC from the SPF ({@code mailsec.spf.*}) and DKIM ({@code mailsec.dkim.results})

@@ -1,12 +1,10 @@
 package io.mailsec.dmarc.james;
 
-import javax.inject.Inject;
-
-import io.mailsec.core.runtime.MailsecRuntime;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import javax.inject.Inject;
 import javax.mail.MessagingException;
 
 import org.apache.mailet.Mail;
@@ -15,6 +13,7 @@ import org.apache.mailet.base.GenericMailet;
 
 import io.mailsec.core.config.Parameters;
 import io.mailsec.core.james.OverriddenMailetConfig;
+import io.mailsec.core.runtime.MailsecRuntime;
 import io.mailsec.dkim.DkimResult;
 import io.mailsec.dkim.james.DkimVerify;
 import io.mailsec.spf.james.SpfCheck;

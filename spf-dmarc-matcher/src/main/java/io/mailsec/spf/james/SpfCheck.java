@@ -1,15 +1,9 @@
 package io.mailsec.spf.james;
 
-import javax.inject.Inject;
-
-import io.mailsec.core.runtime.MailsecRuntime;
-import io.mailsec.spf.NetworkList;
-import io.mailsec.spf.ParallelLookups;
-import io.mailsec.spf.SpfEvaluator;
-import io.mailsec.spf.SpfVerdict;
 import java.net.InetAddress;
 import java.util.Optional;
 
+import javax.inject.Inject;
 import javax.mail.MessagingException;
 import javax.mail.internet.MimeMessage;
 
@@ -23,6 +17,11 @@ import org.slf4j.LoggerFactory;
 
 import io.mailsec.core.config.DnsParameters;
 import io.mailsec.core.config.Parameters;
+import io.mailsec.core.runtime.MailsecRuntime;
+import io.mailsec.spf.NetworkList;
+import io.mailsec.spf.ParallelLookups;
+import io.mailsec.spf.SpfEvaluator;
+import io.mailsec.spf.SpfVerdict;
 
 /**
  * Evaluates SPF (RFC 7208) for the MAIL FROM identity (and optionally HELO) of incoming mail, stores

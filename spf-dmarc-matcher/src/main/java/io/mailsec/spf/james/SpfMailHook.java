@@ -1,15 +1,9 @@
 package io.mailsec.spf.james;
 
-import javax.inject.Inject;
-
-import io.mailsec.core.runtime.MailsecRuntime;
-import io.mailsec.spf.ParallelLookups;
-import io.mailsec.spf.SpfEvaluator;
-import io.mailsec.spf.SpfVerdict;
 import java.net.InetSocketAddress;
 
-import io.mailsec.core.config.DnsParameters;
-import io.mailsec.core.config.Parameters;
+import javax.inject.Inject;
+
 import org.apache.commons.configuration2.Configuration;
 import org.apache.commons.configuration2.ex.ConfigurationException;
 import org.apache.james.core.MailAddress;
@@ -21,6 +15,13 @@ import org.apache.james.protocols.smtp.hook.HookReturnCode;
 import org.apache.james.protocols.smtp.hook.MailHook;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import io.mailsec.core.config.DnsParameters;
+import io.mailsec.core.config.Parameters;
+import io.mailsec.core.runtime.MailsecRuntime;
+import io.mailsec.spf.ParallelLookups;
+import io.mailsec.spf.SpfEvaluator;
+import io.mailsec.spf.SpfVerdict;
 
 /**
  * Optional SMTP hook: refuses MAIL FROM when SPF gives {@code fail} with

@@ -1,6 +1,5 @@
 package io.mailsec.dmarc.james;
 
-import io.mailsec.dmarc.DmarcInput;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -26,10 +25,11 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import io.mailsec.spf.james.SpfAttributes;
-import io.mailsec.testutil.Blackhole;
 import io.mailsec.core.dns.Dnsmasq;
 import io.mailsec.core.peers.PeerTools;
+import io.mailsec.dmarc.DmarcInput;
+import io.mailsec.spf.james.SpfAttributes;
+import io.mailsec.testutil.Blackhole;
 import io.mailsec.testutil.TestNet;
 
 /** DmarcCheck, DmarcResultIs and DmarcDispositionIs against a real dnsmasq on 127.0.2.53. */

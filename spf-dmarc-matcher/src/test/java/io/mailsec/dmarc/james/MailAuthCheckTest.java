@@ -26,14 +26,14 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import io.mailsec.core.dns.Dnsmasq;
+import io.mailsec.core.peers.PeerTools;
 import io.mailsec.dkim.DkimKeys;
 import io.mailsec.dkim.DkimSigner;
 import io.mailsec.dkim.SignSpec;
 import io.mailsec.dkim.SigningKey;
 import io.mailsec.dkim.james.DkimVerify;
 import io.mailsec.spf.james.SpfCheck;
-import io.mailsec.core.dns.Dnsmasq;
-import io.mailsec.core.peers.PeerTools;
 import io.mailsec.testutil.TestNet;
 
 /**

@@ -29,9 +29,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import io.mailsec.testutil.Blackhole;
 import io.mailsec.core.dns.Dnsmasq;
 import io.mailsec.core.peers.PeerTools;
+import io.mailsec.testutil.Blackhole;
 import io.mailsec.testutil.TestNet;
 
 /** SpfCheck, SpfResultIs and SpfMailHook against a real dnsmasq on 127.0.2.53. */

@@ -1,20 +1,19 @@
 package io.mailsec.tls.james;
 
-import javax.inject.Inject;
-
-import io.mailsec.core.runtime.MailsecRuntime;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 
+import javax.inject.Inject;
 import javax.mail.MessagingException;
 
 import org.apache.james.core.MailAddress;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMatcher;
 
+import io.mailsec.core.runtime.MailsecRuntime;
 import io.mailsec.tls.policy.PolicyStore;
 import io.mailsec.tls.policy.TlsLevel;
 

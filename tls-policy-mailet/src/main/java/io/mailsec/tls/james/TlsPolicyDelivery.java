@@ -1,8 +1,6 @@
 package io.mailsec.tls.james;
 
-import javax.inject.Inject;
-
-import io.mailsec.core.runtime.MailsecRuntime;
+import java.io.ByteArrayInputStream;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,10 +13,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
+import javax.inject.Inject;
 import javax.mail.MessagingException;
+import javax.mail.Session;
 import javax.mail.internet.MimeMessage;
 
 import org.apache.james.core.MailAddress;
@@ -29,12 +30,13 @@ import org.apache.mailet.base.GenericMailet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.mailsec.core.config.DnsParameters;
+import io.mailsec.core.config.Parameters;
+import io.mailsec.core.runtime.MailsecRuntime;
 import io.mailsec.tls.outbound.CertificateChecker;
 import io.mailsec.tls.outbound.DsnBuilder;
 import io.mailsec.tls.outbound.OutboundDelivery;
 import io.mailsec.tls.outbound.RecipientOutcome;
-import io.mailsec.core.config.DnsParameters;
-import io.mailsec.core.config.Parameters;
 import io.mailsec.tls.policy.PolicyMatch;
 import io.mailsec.tls.policy.PolicyStore;
 import io.mailsec.tls.tracking.TrackingEvent;
@@ -242,8 +244,9 @@ public class TlsPolicyDelivery extends GenericMailet {
         while (lines.hasMoreElements()) {
             headers.append(lines.nextElement()).append("\r\n");
         }
-        MimeMessage dsn = DsnBuilder.build(heloName, postmaster, reportTo, messageId, message.getSubject(),
-                mail.getLastUpdated() == null ? new Date() : mail.getLastUpdated(), headers.toString(), failed);
+        MimeMessage dsn = new MimeMessage(Session.getInstance(new Properties()), new ByteArrayInputStream(
+                DsnBuilder.build(heloName, postmaster, reportTo, messageId, message.getSubject(),
+                        mail.getLastUpdated() == null ? new Date() : mail.getLastUpdated(), headers.toString(), failed)));
         Collection<MailAddress> to = List.of(new MailAddress(reportTo));
         if (bounceProcessor != null) {
             getMailetContext().sendMail(MailAddress.nullSender(), to, dsn, bounceProcessor);

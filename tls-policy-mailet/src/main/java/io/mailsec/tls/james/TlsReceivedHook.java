@@ -1,8 +1,5 @@
 package io.mailsec.tls.james;
 
-import javax.inject.Inject;
-
-import io.mailsec.core.runtime.MailsecRuntime;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -12,6 +9,7 @@ import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import javax.inject.Inject;
 import javax.mail.MessagingException;
 import javax.mail.internet.MimeMessage;
 import javax.net.ssl.SSLSession;
@@ -28,6 +26,7 @@ import org.apache.mailet.Mail;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.mailsec.core.runtime.MailsecRuntime;
 import io.mailsec.tls.policy.PolicyMatch;
 import io.mailsec.tls.tracking.MessageIdScanner;
 import io.mailsec.tls.tracking.TrackingEvent;

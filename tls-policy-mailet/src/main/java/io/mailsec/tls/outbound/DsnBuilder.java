@@ -1,49 +1,49 @@
 package io.mailsec.tls.outbound;
 
+import java.nio.charset.StandardCharsets;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.Base64;
 import java.util.Date;
 import java.util.List;
 import java.util.Locale;
-import java.util.Properties;
-
-import javax.activation.DataHandler;
-import javax.mail.MessagingException;
-import javax.mail.Session;
-import javax.mail.internet.InternetAddress;
-import javax.mail.internet.MimeBodyPart;
-import javax.mail.internet.MimeMessage;
-import javax.mail.internet.MimeMultipart;
-import javax.mail.util.ByteArrayDataSource;
+import java.util.UUID;
 
 /**
  * Builds an RFC 3464 delivery status notification (multipart/report; report-type=delivery-status):
  * a human-readable part (for TLS failures: "TLS unavailable", the remote host and the failed step),
  * a message/delivery-status part with one block per failed recipient (Status 5.7.10 for TLS), and
- * the original headers (text/rfc822-headers, RFC 3462) rather than the whole message.
+ * the original headers (text/rfc822-headers, RFC 3462) rather than the whole message. The result is
+ * the message's bytes, 7-bit clean (non-ASCII text is RFC 2047 / base64 encoded), so it travels
+ * through any MTA; the James glue parses it into the mail it sends.
  */
 public final class DsnBuilder {
     private static final DateTimeFormatter RFC5322 = DateTimeFormatter.ofPattern("EEE, d MMM yyyy HH:mm:ss Z", Locale.ROOT);
+    private static final String CRLF = "\r\n";
 
     private DsnBuilder() {
     }
 
-    public static MimeMessage build(String reportingMta, String postmaster, String originalSender, String originalMessageId,
-                                    String originalSubject, Date arrival, String originalHeaders,
-                                    List<RecipientOutcome> failed) throws MessagingException {
-        MimeMessage dsn = new MimeMessage(Session.getInstance(new Properties()));
-        dsn.setFrom(new InternetAddress(postmaster, false));
-        dsn.setRecipients(javax.mail.Message.RecipientType.TO, originalSender);
+    public static byte[] build(String reportingMta, String postmaster, String originalSender, String originalMessageId,
+                               String originalSubject, Date arrival, String originalHeaders, List<RecipientOutcome> failed) {
         boolean tls = failed.stream().anyMatch(RecipientOutcome::tlsFailure);
-        dsn.setSubject("Undelivered Mail Returned to Sender" + (tls ? " (TLS unavailable)" : "")
-                + (originalSubject == null ? "" : ": " + originalSubject), "UTF-8");
-        dsn.setSentDate(new Date());
-        dsn.setHeader("Auto-Submitted", "auto-replied");
+        String boundary = "=_mailsec_dsn_" + UUID.randomUUID();
+        StringBuilder m = new StringBuilder(2048);
+        header(m, "From", "<" + postmaster + ">");
+        header(m, "To", "<" + originalSender + ">");
+        header(m, "Subject", encodedWord("Undelivered Mail Returned to Sender" + (tls ? " (TLS unavailable)" : "")
+                + (originalSubject == null ? "" : ": " + originalSubject)));
+        header(m, "Date", date(new Date()));
+        header(m, "Message-ID", "<" + UUID.randomUUID() + "@" + reportingMta + ">");
+        header(m, "Auto-Submitted", "auto-replied");
         if (originalMessageId != null) {
-            dsn.setHeader("In-Reply-To", originalMessageId);
-            dsn.setHeader("References", originalMessageId);
+            header(m, "In-Reply-To", originalMessageId);
+            header(m, "References", originalMessageId);
         }
+        header(m, "MIME-Version", "1.0");
+        header(m, "Content-Type", "multipart/report; report-type=delivery-status;" + CRLF + "\tboundary=\"" + boundary + "\"");
+        m.append(CRLF).append("This is a MIME-encapsulated delivery status notification.").append(CRLF);
 
         StringBuilder human = new StringBuilder();
         human.append("This is the mail system at ").append(reportingMta).append(".\r\n\r\n");
@@ -63,14 +63,12 @@ public final class DsnBuilder {
             }
             human.append(o.diagnostic()).append("\r\n");
         }
-        MimeBodyPart p1 = new MimeBodyPart();
-        p1.setText(human.toString(), "UTF-8");
-        p1.setHeader("Content-Description", "Notification");
+        part(m, boundary, "text/plain; charset=UTF-8", "Notification", human.toString());
 
         StringBuilder status = new StringBuilder();
         status.append("Reporting-MTA: dns; ").append(reportingMta).append("\r\n");
         if (arrival != null) {
-            status.append("Arrival-Date: ").append(RFC5322.format(ZonedDateTime.ofInstant(arrival.toInstant(), ZoneId.systemDefault()))).append("\r\n");
+            status.append("Arrival-Date: ").append(date(arrival)).append("\r\n");
         }
         for (RecipientOutcome o : failed) {
             status.append("\r\n");
@@ -85,26 +83,74 @@ public final class DsnBuilder {
             status.append("Diagnostic-Code: ").append(o.tlsFailure() || !diag.matches("^[245]\\d\\d .*") ? "X-mailsec; " : "smtp; ")
                   .append(fold(diag.replaceAll("[\\r\\n]+", " "))).append("\r\n");
         }
-        MimeBodyPart p2 = new MimeBodyPart();
-        p2.setDataHandler(new DataHandler(new ByteArrayDataSource(status.toString().getBytes(java.nio.charset.StandardCharsets.US_ASCII),
-                "message/delivery-status")));
-        p2.setHeader("Content-Type", "message/delivery-status");
-        p2.setHeader("Content-Description", "Delivery report");
+        // RFC 3464 §2.1: the report fields are US-ASCII; a non-ASCII diagnostic keeps its shape
+        part(m, boundary, "message/delivery-status", "Delivery report", status.toString().replaceAll("[^\\x20-\\x7e\\r\\n]", "?"));
+        part(m, boundary, "text/rfc822-headers", "Undelivered Message Headers", originalHeaders == null ? "" : originalHeaders);
+        m.append("--").append(boundary).append("--").append(CRLF);
+        return m.toString().getBytes(StandardCharsets.US_ASCII);
+    }
 
-        MimeBodyPart p3 = new MimeBodyPart();
-        p3.setDataHandler(new DataHandler(new ByteArrayDataSource((originalHeaders == null ? "" : originalHeaders).getBytes(java.nio.charset.StandardCharsets.UTF_8), "text/rfc822-headers")));
-        p3.setHeader("Content-Type", "text/rfc822-headers");
-        p3.setHeader("Content-Description", "Undelivered Message Headers");
+    private static void header(StringBuilder m, String name, String value) {
+        m.append(name).append(": ").append(value).append(CRLF);
+    }
 
-        MimeMultipart mp = new MimeMultipart("report");
-        mp.addBodyPart(p1);
-        mp.addBodyPart(p2);
-        mp.addBodyPart(p3);
-        dsn.setContent(mp);
-        dsn.setHeader("Content-Type", mp.getContentType() + "; report-type=delivery-status");
-        dsn.saveChanges();
-        dsn.setHeader("Content-Type", mp.getContentType() + "; report-type=delivery-status");
-        return dsn;
+    private static String date(Date d) {
+        return RFC5322.format(ZonedDateTime.ofInstant(d.toInstant(), ZoneId.systemDefault()));
+    }
+
+    /** One body part: ASCII text as it is, anything else base64 (UTF-8), so the DSN stays 7-bit. */
+    private static void part(StringBuilder m, String boundary, String contentType, String description, String text) {
+        m.append("--").append(boundary).append(CRLF);
+        header(m, "Content-Type", contentType);
+        header(m, "Content-Description", description);
+        if (ascii(text)) {
+            header(m, "Content-Transfer-Encoding", "7bit");
+            m.append(CRLF).append(text);
+            if (!text.endsWith(CRLF)) {
+                m.append(CRLF);
+            }
+        } else {
+            header(m, "Content-Transfer-Encoding", "base64");
+            m.append(CRLF).append(Base64.getMimeEncoder(76, CRLF.getBytes(StandardCharsets.US_ASCII))
+                    .encodeToString(text.getBytes(StandardCharsets.UTF_8))).append(CRLF);
+        }
+    }
+
+    private static boolean ascii(String s) {
+        return s.chars().allMatch(c -> c < 128 && (c >= 32 || c == '\r' || c == '\n' || c == '\t'));
+    }
+
+    /** An unstructured header value: as it is when ASCII, else RFC 2047 encoded words (UTF-8, B), each at most 75 characters. */
+    static String encodedWord(String value) {
+        String v = value.replaceAll("[\\r\\n]+", " ");
+        if (ascii(v)) {
+            return v;
+        }
+        StringBuilder out = new StringBuilder();
+        StringBuilder chunk = new StringBuilder();
+        int bytes = 0;
+        for (int i = 0; i < v.length(); ) {
+            int cp = v.codePointAt(i);
+            String c = new String(Character.toChars(cp));
+            int n = c.getBytes(StandardCharsets.UTF_8).length;
+            if (bytes + n > 45) { // 45 bytes -> 60 base64 characters + 12 of "=?UTF-8?B?" and "?=" = 72
+                appendWord(out, chunk);
+                chunk.setLength(0);
+                bytes = 0;
+            }
+            chunk.append(c);
+            bytes += n;
+            i += Character.charCount(cp);
+        }
+        appendWord(out, chunk);
+        return out.toString();
+    }
+
+    private static void appendWord(StringBuilder out, CharSequence chunk) {
+        if (out.length() > 0) {
+            out.append(CRLF).append(' ');
+        }
+        out.append("=?UTF-8?B?").append(Base64.getEncoder().encodeToString(chunk.toString().getBytes(StandardCharsets.UTF_8))).append("?=");
     }
 
     private static String fold(String s) {

@@ -4,10 +4,10 @@ import java.util.function.Consumer;
 
 import org.slf4j.LoggerFactory;
 
-import io.mailsec.core.runtime.MailsecRuntime;
-
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.mailsec.core.runtime.MailsecRuntime;
 
 /**
  * Writes {@link TrackingEvent}s as one JSON object per line to the slf4j logger

@@ -1,6 +1,5 @@
 package io.mailsec.tls.outbound;
 
-import io.mailsec.core.peers.PeerTools;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.mailsec.core.dns.Dnsmasq;
+import io.mailsec.core.peers.PeerTools;
 import io.mailsec.tls.peers.Peers;
 import io.mailsec.tls.peers.PostfixPeer;
 import io.mailsec.tls.peers.StripTlsRelay;

@@ -1,6 +1,5 @@
 package io.mailsec.tls.peers;
 
-import io.mailsec.core.peers.PeerTools;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -11,6 +10,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
+
+import io.mailsec.core.peers.PeerTools;
 
 /**
  * A non-default Postfix instance (per conformance/peers/README.md) listening on several

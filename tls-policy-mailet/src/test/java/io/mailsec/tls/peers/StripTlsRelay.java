@@ -1,6 +1,5 @@
 package io.mailsec.tls.peers;
 
-import io.mailsec.core.peers.PeerTools;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -13,6 +12,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+
+import io.mailsec.core.peers.PeerTools;
 
 /**
  * A man in the middle that removes STARTTLS from the server's EHLO reply (the downgrade attack of

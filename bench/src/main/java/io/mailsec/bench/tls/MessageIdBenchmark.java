@@ -1,4 +1,4 @@
-package io.mailsec.tls.bench;
+package io.mailsec.bench.tls;
 
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;

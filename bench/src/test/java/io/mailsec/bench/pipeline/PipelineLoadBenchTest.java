@@ -1,4 +1,4 @@
-package io.mailsec.it.bench;
+package io.mailsec.bench.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;

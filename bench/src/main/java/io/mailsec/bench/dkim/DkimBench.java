@@ -1,18 +1,11 @@
-package io.mailsec.dkim.bench;
+package io.mailsec.bench.dkim;
 
-import io.mailsec.core.dns.FakeDns;
-import io.mailsec.dkim.Canonicalization;
-import io.mailsec.dkim.DkimKeys;
-import io.mailsec.dkim.DkimResult;
-import io.mailsec.dkim.DkimSigner;
-import io.mailsec.dkim.DkimVerifier;
-import io.mailsec.dkim.SignSpec;
-import io.mailsec.dkim.SigningKey;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.Signature;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+
 import org.apache.james.jdkim.DKIMSigner;
 import org.apache.james.jdkim.DKIMVerifier;
 import org.apache.james.jdkim.api.SignatureRecord;
@@ -26,6 +19,15 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
+
+import io.mailsec.core.dns.FakeDns;
+import io.mailsec.dkim.Canonicalization;
+import io.mailsec.dkim.DkimKeys;
+import io.mailsec.dkim.DkimResult;
+import io.mailsec.dkim.DkimSigner;
+import io.mailsec.dkim.DkimVerifier;
+import io.mailsec.dkim.SignSpec;
+import io.mailsec.dkim.SigningKey;
 
 /**
  * Single-thread DKIM throughput: mailsec vs James's built-in jDKIM 0.3 vs the raw JDK primitive, same

@@ -1,4 +1,4 @@
-package io.mailsec.dkim.bench;
+package io.mailsec.bench.dkim;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;

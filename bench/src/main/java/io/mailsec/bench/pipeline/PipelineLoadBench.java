@@ -1,4 +1,4 @@
-package io.mailsec.it.bench;
+package io.mailsec.bench.pipeline;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

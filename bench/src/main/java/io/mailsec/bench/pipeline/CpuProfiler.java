@@ -1,4 +1,4 @@
-package io.mailsec.it.bench;
+package io.mailsec.bench.pipeline;
 
 import java.io.InputStream;
 import java.nio.file.Files;

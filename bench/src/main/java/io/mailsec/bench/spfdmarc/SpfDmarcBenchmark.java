@@ -1,4 +1,4 @@
-package io.mailsec.spfdmarc.bench;
+package io.mailsec.bench.spfdmarc;
 
 import java.util.List;
 import java.util.concurrent.TimeUnit;

@@ -1,4 +1,4 @@
-package io.mailsec.it.bench;
+package io.mailsec.bench.pipeline;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -36,7 +36,7 @@ public final class PipelineBenchMain {
     public static void main(String[] args) throws Exception {
         int perRound = args.length > 0 ? Integer.parseInt(args[0]) : 1500;
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 8;
-        Path work = Files.createDirectories(JamesProcess.root().resolve("integration-tests/target/bench"));
+        Path work = Files.createDirectories(JamesProcess.root().resolve("bench/target/pipeline"));
 
         // On 2 cores James's C2 compiler lags far behind the load: after 3,000 messages most of the
         // once-per-message code (ours and James's) still ran as C1 code with profiling, 2-5x slower than

@@ -1,4 +1,4 @@
-package io.mailsec.tls.bench;
+package io.mailsec.bench.tls;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package io.mailsec.tls.bench;
+package io.mailsec.bench.tls;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.mailsec.spfdmarc.bench;
+package io.mailsec.bench.spfdmarc;
 
 import java.net.InetAddress;
 import java.util.HashMap;

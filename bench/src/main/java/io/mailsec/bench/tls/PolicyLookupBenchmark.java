@@ -1,4 +1,4 @@
-package io.mailsec.tls.bench;
+package io.mailsec.bench.tls;
 
 import java.net.InetAddress;
 import java.util.Random;
