@@ -1,16 +1,10 @@
 package io.mailsec.av;
 
-import com.sun.mail.util.DecodingException;
-import com.sun.mail.util.QPDecoderStream;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.SequenceInputStream;
-import java.util.Locale;
-import javax.mail.MessagingException;
-import javax.mail.internet.ContentType;
-import javax.mail.internet.MimeUtility;
 
 /**
  * Walks a message's MIME tree in one streaming pass and hands every leaf part, transfer-decoded
@@ -67,8 +61,8 @@ public final class MimeWalker {
 
         void body(PartHeaders h, InputStream body, String childPrefix, String position, int messageDepth,
                   int multipartDepth, String defaultType) throws IOException {
-            ContentType ct = h.type(defaultType);
-            String base = ct.getBaseType().toLowerCase(Locale.ROOT);
+            MediaType ct = h.type(defaultType);
+            String base = ct.baseType();
             String filename = h.filename(ct);
             PartRef part = new PartRef(filename != null ? filename : position, position, base);
             if (parts >= MAX_PARTS) {
@@ -76,19 +70,19 @@ public final class MimeWalker {
                 drain(body);
                 return;
             }
-            if (base.startsWith("multipart/") && ct.getParameter("boundary") != null) {
+            if (ct.isMultipart() && ct.boundary() != null) {
                 multipart(ct, body, childPrefix, position, messageDepth, multipartDepth);
                 return;
             }
             if (base.equals("message/rfc822") || base.equals("message/global")) {
-                InputStream decoded = decode(body, h.encoding());
+                InputStream decoded = TransferDecoding.decode(body, h.encoding());
                 if (messageDepth >= maxNestingDepth) {
                     leaf(part, decoded, body, "nested messages deeper than " + maxNestingDepth + " levels");
                 } else {
                     // IMAP numbering: the embedded message's parts are position.1, position.2, ...
                     try {
                         entity(decoded, position + ".", position + ".1", messageDepth + 1, multipartDepth, "text/plain");
-                    } catch (DecodingException e) {
+                    } catch (MalformedContentException e) {
                         unscannable(part, "malformed " + h.encoding() + " content: " + e.getMessage());
                     }
                 }
@@ -100,18 +94,18 @@ public final class MimeWalker {
                 drain(body);
                 return;
             }
-            leaf(part, decode(body, h.encoding()), body, null);
+            leaf(part, TransferDecoding.decode(body, h.encoding()), body, null);
         }
 
-        void multipart(ContentType ct, InputStream body, String childPrefix, String position, int messageDepth,
+        void multipart(MediaType ct, InputStream body, String childPrefix, String position, int messageDepth,
                        int multipartDepth) throws IOException {
             if (multipartDepth >= maxMultipartDepth) {
-                leaf(new PartRef(position, position, ct.getBaseType()), body, body,
+                leaf(new PartRef(position, position, ct.baseType()), body, body,
                     "multipart nesting deeper than " + maxMultipartDepth + " (maxMultipartDepth)");
                 return;
             }
-            String childDefault = ct.getSubType().equalsIgnoreCase("digest") ? "message/rfc822" : "text/plain";
-            MultipartSplitter splitter = new MultipartSplitter(body, ct.getParameter("boundary"));
+            String childDefault = ct.subtype().equals("digest") ? "message/rfc822" : "text/plain";
+            MultipartSplitter splitter = new MultipartSplitter(body, ct.boundary());
             int index = 0;
             MultipartSplitter.Segment seg;
             while ((seg = splitter.next()) != null) {
@@ -153,7 +147,7 @@ public final class MimeWalker {
             parts++;
             try {
                 sink.content(part, decoded, pastLimit);
-            } catch (DecodingException e) {
+            } catch (MalformedContentException e) {
                 // a strict decoder (uuencode) gave up: the content cannot be seen as a mail reader would see it
                 sink.unscannable(part, "malformed content: " + e.getMessage());
             }
@@ -163,25 +157,6 @@ public final class MimeWalker {
         void unscannable(PartRef part, String reason) {
             parts++;
             sink.unscannable(part, reason);
-        }
-    }
-
-    static InputStream decode(InputStream in, String encoding) {
-        switch (encoding) {
-            case "base64":
-                return new Base64DecodingStream(in);
-            case "quoted-printable":
-                return new QPDecoderStream(in);
-            case "x-uuencode":
-            case "uuencode":
-            case "x-uue":
-                try {
-                    return MimeUtility.decode(in, "uuencode");
-                } catch (MessagingException e) {
-                    return in;
-                }
-            default:
-                return in; // 7bit, 8bit, binary, or unknown: scan as is
         }
     }
 
