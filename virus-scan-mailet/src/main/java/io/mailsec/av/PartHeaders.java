@@ -150,6 +150,11 @@ final class PartHeaders {
 
     /** Filename from Content-Disposition, else the Content-Type name parameter; RFC 2231 and RFC 2047 decoded. */
     String filename(MediaType type) {
+        return filename(disposition, type);
+    }
+
+    /** The same from a Content-Disposition field body (or null) and the parsed Content-Type. */
+    static String filename(String disposition, MediaType type) {
         String name = disposition == null ? null : MimeParameters.parse(disposition).text("filename");
         if (name == null) {
             name = type.parameters().text("name");
