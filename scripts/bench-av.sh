@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Virus-scan benchmarks (JMH, not part of the test run). Starts its own clamd (127.0.3.1, free port)
 # with the conformance signatures; prints our figure, the direct-INSTREAM figure and the ratio.
-#   scripts/bench-av.sh            # full run (~12 min)
+#   scripts/bench-av.sh            # full run (~14 min)
 #   QUICK=1 scripts/bench-av.sh    # shorter iterations
 #   BENCH=small|large|walk         # one part only; walk = the MIME walk alone, hand-written vs mime4j
 #                                  # (no clamd; ~7 min: JMH, then CPU time in alternating rounds)

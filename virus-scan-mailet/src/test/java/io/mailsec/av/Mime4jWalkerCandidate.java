@@ -28,7 +28,7 @@ import org.apache.james.mime4j.stream.RecursionMode;
  * {@link PartSink} events, positions, names and limits; nested messages get a token stream of their
  * own (their depth limit and decoding are ours). Not used by the scanner: mime4j ends a delimiter at
  * the first white space after the boundary and skips the rest of that line, so "--b1 junk" is a
- * delimiter and the junk is never scanned, where MimeWalker (like JavaMail and Thunderbird) keeps the
+ * delimiter and the junk is never scanned, where MimeWalker (like JavaMail) keeps the
  * line as content; see the README's "MIME walk".
  */
 public final class Mime4jWalkerCandidate {

@@ -13,8 +13,9 @@ import org.junit.jupiter.api.Test;
 /**
  * Issue 16: why the scanner keeps {@link MimeWalker} rather than mime4j's MimeTokenStream
  * ({@link Mime4jWalkerCandidate}, the benchmark's candidate). The two see the same parts wherever they
- * agree on MIME; these are the places they do not, each a place where content a reader shows would go
- * unscanned. If a mime4j upgrade changes them, the comparison is worth making again.
+ * agree on MIME; these are the places they do not, each a place where content would go unscanned
+ * (JavaMail shows "--b junk" lines as content). If a mime4j upgrade changes them, the comparison is
+ * worth making again.
  */
 class MimeWalkComparisonTest {
     static final String EICAR = new String(TestFiles.eicar(), StandardCharsets.US_ASCII);
