@@ -3,13 +3,8 @@ package io.mailsec.av;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UnsupportedEncodingException;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
-import javax.mail.internet.ContentDisposition;
-import javax.mail.internet.ContentType;
-import javax.mail.internet.MimeUtility;
-import javax.mail.internet.ParseException;
 
 /**
  * The MIME headers of one entity that matter for scanning (Content-Type, Content-Transfer-Encoding,
@@ -116,7 +111,7 @@ final class PartHeaders {
         if (field.size() == 0) {
             return;
         }
-        String f = field.toString(StandardCharsets.UTF_8);
+        String f = field.toString(StandardCharsets.ISO_8859_1); // a byte string: see HeaderText
         int colon = f.indexOf(':');
         if (colon <= 0) {
             return;
@@ -145,19 +140,8 @@ final class PartHeaders {
     }
 
     /** Parsed content type; {@code fallback} (text/plain, or message/rfc822 in a digest) when absent or malformed. */
-    ContentType type(String fallback) {
-        if (contentType != null) {
-            try {
-                return new ContentType(contentType);
-            } catch (ParseException e) {
-                // RFC 2045 §5.2: an unparsable Content-Type is text/plain; but keep scanning as a leaf
-            }
-        }
-        try {
-            return new ContentType(fallback);
-        } catch (ParseException e) {
-            throw new IllegalStateException(e);
-        }
+    MediaType type(String fallback) {
+        return MediaType.parse(contentType, fallback);
     }
 
     String encoding() {
@@ -165,24 +149,15 @@ final class PartHeaders {
     }
 
     /** Filename from Content-Disposition, else the Content-Type name parameter; RFC 2231 and RFC 2047 decoded. */
-    String filename(ContentType type) {
-        String name = null;
-        if (disposition != null) {
-            try {
-                name = new ContentDisposition(disposition).getParameter("filename");
-            } catch (ParseException ignored) {
-                // fall through
-            }
-        }
-        if (name == null && type != null) {
-            name = type.getParameter("name");
-        }
-        if (name != null && name.contains("=?")) {
-            try {
-                name = MimeUtility.decodeText(name);
-            } catch (UnsupportedEncodingException ignored) {
-                // keep it encoded
-            }
+    String filename(MediaType type) {
+        return filename(disposition, type);
+    }
+
+    /** The same from a Content-Disposition field body (or null) and the parsed Content-Type. */
+    static String filename(String disposition, MediaType type) {
+        String name = disposition == null ? null : MimeParameters.parse(disposition).text("filename");
+        if (name == null) {
+            name = type.parameters().text("name");
         }
         return name == null || name.isBlank() ? null : name.trim();
     }
