@@ -5,15 +5,11 @@
 #   QUICK=1 scripts/bench-av.sh    # shorter iterations
 #   BENCH=small|large|walk         # one part only; walk = the MIME walk alone, hand-written vs mime4j
 #                                  # (no clamd; ~7 min: JMH, then CPU time in alternating rounds)
-#   MVN_FLAGS=-o                   # e.g. build offline
 set -euo pipefail
 cd "$(dirname "$0")/.."
-OUT=virus-scan-mailet/target/bench
+OUT=bench/target/av
 mkdir -p "$OUT"
-# one reactor run: the mailsec modules resolve to their target/classes, nothing needs installing
-mvn -B -q ${MVN_FLAGS:-} -pl virus-scan-mailet -am test-compile dependency:build-classpath -Dmdep.includeScope=test \
-    -Dmdep.outputFile="$PWD/$OUT/cp.txt" >/dev/null
-CP="virus-scan-mailet/target/test-classes:virus-scan-mailet/target/classes:$(cat "$OUT/cp.txt")"
+CP="$(MAVEN_OPTS="${MAVEN_OPTS:-}" scripts/bench-classpath.sh)"
 ITER=()
 if [ -n "${QUICK:-}" ]; then ITER=(-wi 1 -w 2s -i 2 -r 3s); fi
 # -Djmh.ignoreLock: other sessions on this machine may run JMH too (figures are then noisier; the
@@ -28,8 +24,8 @@ fi
 if [ "$B" = all ] || [ "$B" = small ]; then
   # alternating rounds: robust against load changes on a shared machine
   R=${ROUNDS:-10}
-  java -cp "$CP" io.mailsec.av.bench.InterleavedBench 1 "$R" 2000 | tee "$OUT/interleaved-t1.txt"
-  java -cp "$CP" io.mailsec.av.bench.InterleavedBench 4 "$R" 2000 | tee "$OUT/interleaved-t4.txt"
+  java -cp "$CP" io.mailsec.bench.av.InterleavedBench 1 "$R" 2000 | tee "$OUT/interleaved-t1.txt"
+  java -cp "$CP" io.mailsec.bench.av.InterleavedBench 4 "$R" 2000 | tee "$OUT/interleaved-t4.txt"
 fi
 if [ "$B" = all ] || [ "$B" = large ]; then
   run 'LargeAttachmentBench' -t 1 -prof gc -rf json -rff "$OUT/large.json"
@@ -37,7 +33,7 @@ fi
 if [ "$B" = all ] || [ "$B" = walk ]; then
   # issue 16: all walks in one JMH run (same JVM build, same machine state), then CPU time
   run 'MimeWalkBench' -t 1 -prof gc -rf json -rff "$OUT/walk.json"
-  java -cp "$CP" io.mailsec.av.bench.MimeWalkCpuBench "${ROUNDS:-10}" 1000 | tee "$OUT/walk-cpu.txt"
+  java -cp "$CP" io.mailsec.bench.av.MimeWalkCpuBench "${ROUNDS:-10}" 1000 | tee "$OUT/walk-cpu.txt"
 fi
 
 python3 - "$OUT" <<'PY'

@@ -1,4 +1,4 @@
-package io.mailsec.av.bench;
+package io.mailsec.bench.av;
 
 import io.mailsec.av.PartRef;
 import io.mailsec.av.PartSink;

@@ -1,4 +1,4 @@
-package io.mailsec.av.bench;
+package io.mailsec.bench.av;
 
 import java.io.ByteArrayInputStream;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package io.mailsec.av.bench;
+package io.mailsec.bench.av;
 
 import io.mailsec.av.ClamdClient;
 import io.mailsec.av.ClamdProcess;
