@@ -54,6 +54,7 @@ public class InboundTlsPolicyHook implements MailHook, RcptHook {
     private PolicyStore store;
 
     private final MailsecRuntime runtime;
+    private final TrackingLog tracking;
 
     /** Outside James (the CLI, tests): the standalone runtime. */
     public InboundTlsPolicyHook() {
@@ -64,6 +65,7 @@ public class InboundTlsPolicyHook implements MailHook, RcptHook {
     @Inject
     public InboundTlsPolicyHook(MailsecRuntime runtime) {
         this.runtime = runtime;
+        this.tracking = TrackingLog.of(runtime);
     }
 
     @Override
@@ -114,7 +116,7 @@ public class InboundTlsPolicyHook implements MailHook, RcptHook {
         InetAddress ip = peerIp(session);
         LOG.info("event=tls-inbound-refused at=\"{}\" peerIp={} sender={} level={} entry={}", at,
                 ip == null ? "" : ip.getHostAddress(), sender.asString(), m.level().word(), m.entry());
-        TrackingLog.of(runtime).record(TrackingEvent.inbound()
+        tracking.record(TrackingEvent.inbound()
                 .sender(sender.asString())
                 .recipients(rcpts)
                 .peerHost(session.getAttachment(SMTPSession.CURRENT_HELO_NAME, ProtocolSession.State.Connection).orElse(null))

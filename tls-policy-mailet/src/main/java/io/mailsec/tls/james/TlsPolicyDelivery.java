@@ -71,6 +71,7 @@ public class TlsPolicyDelivery extends GenericMailet {
     private String postmaster;
 
     private final MailsecRuntime runtime;
+    private final TrackingLog tracking;
 
     /** Outside James (the CLI, tests): the standalone runtime. */
     public TlsPolicyDelivery() {
@@ -81,6 +82,7 @@ public class TlsPolicyDelivery extends GenericMailet {
     @Inject
     public TlsPolicyDelivery(MailsecRuntime runtime) {
         this.runtime = runtime;
+        this.tracking = TrackingLog.of(runtime);
     }
 
     @Override
@@ -109,7 +111,7 @@ public class TlsPolicyDelivery extends GenericMailet {
         bounceProcessor = p.string("bounceProcessor", null);
         postmaster = p.string("postmaster", getMailetContext().getPostmaster() == null ? "postmaster@" + heloName
                 : getMailetContext().getPostmaster().asString());
-        delivery = new OutboundDelivery(dns, certificates, heloName, port, connectTimeout, readTimeout, TrackingLog.of(runtime));
+        delivery = new OutboundDelivery(dns, certificates, heloName, port, connectTimeout, readTimeout, tracking);
         LOG.info("event=tls-delivery-init policy={} onTlsFailure={} maxRetries={} retryDelay={} trustStore={} heloName={} dnsServers={}",
                 store.file(), onTls, maxRetries, retryDelay, certificates.trustSource(), heloName,
                 dnsServers.isEmpty() ? "system" : String.join(",", dnsServers));
@@ -223,7 +225,7 @@ public class TlsPolicyDelivery extends GenericMailet {
         for (RecipientOutcome o : failed) {
             rcpts.add(o.recipient());
         }
-        TrackingLog.of(runtime).record(TrackingEvent.outbound().messageId(messageId).sender(sender == null ? "" : sender)
+        tracking.record(TrackingEvent.outbound().messageId(messageId).sender(sender == null ? "" : sender)
                 .recipients(rcpts).outcome(TrackingEvent.BOUNCED)
                 .reason(failed.get(0).status() + " " + failed.get(0).diagnostic())
                 .tls(false).put("tlsFailure", failed.stream().anyMatch(RecipientOutcome::tlsFailure)));

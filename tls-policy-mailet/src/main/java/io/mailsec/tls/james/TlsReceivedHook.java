@@ -41,7 +41,7 @@ import io.mailsec.tls.tracking.TrackingLog;
  */
 public class TlsReceivedHook implements JamesMessageHook {
 
-    private final MailsecRuntime runtime;
+    private final TrackingLog tracking;
 
     /** Outside James (the CLI, tests): the standalone runtime. */
     public TlsReceivedHook() {
@@ -51,7 +51,7 @@ public class TlsReceivedHook implements JamesMessageHook {
     /** Inside James: the server's one runtime ({@code MailsecModule}). */
     @Inject
     public TlsReceivedHook(MailsecRuntime runtime) {
-        this.runtime = runtime;
+        this.tracking = TrackingLog.of(runtime);
     }
     /** No parameters: a child element of the handler (a typo, a parameter of another hook) fails the start. */
     @Override
@@ -97,7 +97,7 @@ public class TlsReceivedHook implements JamesMessageHook {
             rcpts.add(a.asString());
         }
         InetAddress ip = InboundTlsPolicyHook.peerIp(session);
-        TrackingLog.of(runtime).record(TrackingEvent.inbound()
+        tracking.record(TrackingEvent.inbound()
                 .messageId(messageId)
                 .sender(mail.getMaybeSender().asString())
                 .recipients(rcpts)
