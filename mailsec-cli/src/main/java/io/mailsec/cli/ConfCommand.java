@@ -11,6 +11,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.mailsec.cli.conf.ConfInstall;
+import io.mailsec.cli.conf.InstallReport;
 import io.mailsec.core.conf.ConfCheck;
 import io.mailsec.core.conf.Finding;
 import io.mailsec.core.dns.DnsResolver;
@@ -25,11 +27,19 @@ public final class ConfCommand implements Subcommand {
             "  an [inbound] TLS list on a listener without STARTTLS, EHLO names that are not FQDNs,",
             "  DKIM keys whose published record does not match (DNS; --no-dns skips), a virus scan before",
             "  alias expansion, logging that hides mailsec's lines.",
-            "  exit 0: nothing found; 1: problems found (one line each, or --json {\"problems\": [{\"check\",\"file\",\"message\"}]})");
+            "  exit 0: nothing found; 1: problems found (one line each, or --json {\"problems\": [{\"check\",\"file\",\"message\"}]})",
+            "usage: mailsec conf install JAMES_CONF_DIR [--dry-run] [--clamd HOST:PORT] [--trusted-networks LIST]",
+            "  makes the edits of docs/install.md sections 1-6 in a James configuration directory: the Guice module,",
+            "  the file:// repository protocol, the SMTP hooks (and STARTTLS on the MX listener), mailsec's mailets",
+            "  and processors, the log lines, the sample policy/opt-out/key-table files. XML-aware: comments and",
+            "  layout are kept; what is already there is not added again (a second run changes nothing).",
+            "  --dry-run prints the diff and writes nothing. --clamd: VirusScan's clamd (default 127.0.0.1:3310);",
+            "  --trusted-networks: MailAuthCheck's networks whose mail is not checked (default its own, 127.0.0.0/8, ::1).",
+            "  prints what it did and what is left to do by hand (keys, names, lists); exit 0, 1 when a file cannot be edited.");
 
     @Override
     public String summary() {
-        return "check a James configuration directory for mailsec (conf check)";
+        return "check a James configuration directory for mailsec, or install mailsec into it (conf check|install)";
     }
 
     @Override
@@ -38,8 +48,11 @@ public final class ConfCommand implements Subcommand {
             out.println(USAGE);
             return args.isEmpty() ? 2 : 0;
         }
+        if (args.get(0).equals("install")) {
+            return install(args.subList(1, args.size()), out);
+        }
         if (!args.get(0).equals("check")) {
-            throw new UsageException("unknown subcommand '" + args.get(0) + "' (check)");
+            throw new UsageException("unknown subcommand '" + args.get(0) + "' (check, install)");
         }
         Path dir = null;
         String dnsServer = null;
@@ -54,13 +67,13 @@ public final class ConfCommand implements Subcommand {
             } else if (a.equals("--dns") && i + 1 < args.size()) {
                 dnsServer = args.get(++i);
             } else if (!a.startsWith("--") && dir == null) {
-                dir = Path.of(a);
+                dir = directory(a);
             } else {
                 throw new UsageException("unexpected argument '" + a + "'");
             }
         }
-        if (dir == null || !Files.isDirectory(dir)) {
-            throw new UsageException("JAMES_CONF_DIR " + dir + " is not a directory");
+        if (dir == null) {
+            throw new UsageException("JAMES_CONF_DIR missing");
         }
         DnsResolver dns = noDns ? null
                 : DnsjavaResolver.create(dnsServer == null ? List.of() : List.of(dnsServer.split(",")), Duration.ofSeconds(5));
@@ -78,5 +91,50 @@ public final class ConfCommand implements Subcommand {
             findings.forEach(out::println);
         }
         return findings.isEmpty() ? 0 : 1;
+    }
+
+    private static int install(List<String> args, PrintStream out) throws Exception {
+        ConfInstall.Options options = new ConfInstall.Options();
+        Path dir = null;
+        boolean dryRun = false;
+        for (int i = 0; i < args.size(); i++) {
+            String a = args.get(i);
+            if (a.equals("--dry-run")) {
+                dryRun = true;
+            } else if (a.equals("--clamd") && i + 1 < args.size()) {
+                options.clamd = args.get(++i);
+            } else if (a.equals("--trusted-networks") && i + 1 < args.size()) {
+                options.trustedNetworks = args.get(++i);
+            } else if (!a.startsWith("--") && dir == null) {
+                dir = directory(a);
+            } else {
+                throw new UsageException("unexpected argument '" + a + "'");
+            }
+        }
+        if (dir == null) {
+            throw new UsageException("JAMES_CONF_DIR missing");
+        }
+        ConfInstall install = new ConfInstall(dir, options);
+        InstallReport report = install.plan();
+        if (dryRun) {
+            install.diffs().values().forEach(out::print);
+        } else {
+            install.write();
+        }
+        String verb = dryRun ? "would change" : "changed";
+        if (report.done().isEmpty()) {
+            out.println(dir + ": nothing to change (mailsec is installed)");
+        }
+        report.done().forEach(d -> out.println(verb + "  " + d));
+        report.todo().forEach(t -> out.println("to do    " + t));
+        return 0;
+    }
+
+    private static Path directory(String arg) throws UsageException {
+        Path dir = Path.of(arg);
+        if (!Files.isDirectory(dir)) {
+            throw new UsageException("JAMES_CONF_DIR " + dir + " is not a directory");
+        }
+        return dir;
     }
 }

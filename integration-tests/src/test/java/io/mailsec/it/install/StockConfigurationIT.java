@@ -29,7 +29,8 @@ import io.mailsec.it.SmtpSink;
 
 /**
  * Issue 15: docs/install.md applied to James 3.8.1's own sample configuration (a copy in
- * test resources), step by step as the page says, then James booted on it: it starts, `mailsec conf
+ * test resources) with {@code mailsec conf install} and the steps the page leaves to the administrator,
+ * then James booted on it: it starts, `mailsec conf
  * check` finds nothing, inbound mail gets mailsec's Authentication-Results, an EICAR mail is
  * quarantined in a file:// repository with the recipient warned, submitted mail leaves signed with the
  * key `mailsec dkim keygen` made (dkimpy verifies it against the published record), a peer the
@@ -97,66 +98,22 @@ class StockConfigurationIT {
         Files.writeString(file, m.replaceFirst(replacement));
     }
 
-    /** docs/install.md, sections 1 (the module line) to 7, on James's sample configuration; returns the DKIM TXT record to publish. */
+    /**
+     * docs/install.md on James's sample configuration: {@code mailsec conf install} for sections 1 to 6, then
+     * what the page leaves to the administrator (keystore, key, lists, resolvers); returns the DKIM TXT record to publish.
+     */
     static String install(Path c) throws Exception {
-        // 1. the Guice module
-        edit(c.resolve("extensions.properties"), "#guice.extension.module=", "guice.extension.module=io.mailsec.core.james.MailsecModule");
-        // 2. the file protocol
-        edit(c.resolve("mailrepositorystore.xml"), "(</mailrepositories>)",
-                "<mailrepository class=\"org.apache.james.mailrepository.file.FileMailRepository\">\n"
-                        + "<protocols><protocol>file</protocol></protocols><config FIFO=\"false\" CACHEKEYS=\"true\"/>\n"
-                        + "</mailrepository>\n$1");
-        // 3. STARTTLS with the sample's keystore on the MX listener, and the inbound hooks
-        edit(c.resolve("smtpserver.xml"), "<tls socketTLS=\"false\" startTLS=\"false\">", "<tls socketTLS=\"false\" startTLS=\"true\">");
-        edit(c.resolve("smtpserver.xml"), "(<handler class=\"org.apache.james.smtpserver.fastfail.ValidRcptHandler\"/>)",
-                "<handler class=\"io.mailsec.core.james.TlsRequiredForAuthHook\"/>\n"
-                        + "<handler class=\"io.mailsec.tls.james.InboundTlsPolicyHook\"><policyFile>conf/mailsec-tls.policy</policyFile></handler>\n"
-                        + "<handler class=\"io.mailsec.tls.james.TlsReceivedHook\"/>\n$1");
+        String report = cli("conf", "install", c.toString(), "--trusted-networks", "127.0.0.1/32, ::1");
+        assertThat(report).contains("changed  mailetcontainer.xml: relay: RemoteDelivery replaced by DkimSign and TlsPolicyDelivery",
+                "to do    smtpserver.xml: 0.0.0.0:25 (smtpserver-global): <keystore>");
+        // 3. the keystore the sample's MX listener names, with a certificate from the test CA (so the test's clients trust it)
         keystore(c.resolve("keystore"));
-        // 4. the pipeline
-        Path m = c.resolve("mailetcontainer.xml");
-        edit(m, "(<processor state=\"root\"[^>]*>.*?)(<mailet match=\"All\" class=\"ToProcessor\">)",
-                "$1<mailet match=\"All\" class=\"io.mailsec.dmarc.james.MailAuthCheck\">\n"
-                        + "<trustedNetworks>127.0.0.1/32, ::1</trustedNetworks>\n</mailet>\n"
-                        + "<mailet match=\"io.mailsec.dmarc.james.DmarcDispositionIs=reject\" class=\"ToProcessor\">\n"
-                        + "<processor>dmarc-reject</processor>\n</mailet>\n$2");
-        edit(m, "(<errorProcessor>rrt-error</errorProcessor>\\s*</mailet>)",
-                "$1\n<mailet match=\"All\" class=\"io.mailsec.av.james.VirusScan\"><clamd>127.0.0.1:3310</clamd></mailet>\n"
-                        + "<mailet match=\"io.mailsec.av.james.IsInfected\" class=\"ToProcessor\"><processor>virus</processor></mailet>\n"
-                        + "<mailet match=\"io.mailsec.av.james.IsUnscannable\" class=\"ToProcessor\"><processor>virus</processor></mailet>");
-        edit(m, "(class=\"Sieve\">\\s*<onMailetException>ignore</onMailetException>\\s*</mailet>)",
-                "$1\n<mailet match=\"io.mailsec.dmarc.james.DmarcDispositionIs=quarantine\" class=\"io.mailsec.core.james.ToFolder\">"
-                        + "<folder>Spam</folder></mailet>");
-        edit(m, "<mailet match=\"All\" class=\"RemoteDelivery\">.*?</mailet>",
-                "<mailet match=\"All\" class=\"io.mailsec.dkim.james.DkimSign\"><keyTable>conf/dkim/keytable</keyTable></mailet>\n"
-                        + "<mailet match=\"All\" class=\"io.mailsec.tls.james.TlsPolicyDelivery\">"
-                        + "<policyFile>conf/mailsec-tls.policy</policyFile><onTlsFailure>bounce</onTlsFailure></mailet>");
-        edit(m, "(<processor state=\"error\"[^>]*>)",
-                "$1\n<matcher name=\"virus-stopped\" match=\"org.apache.james.mailetcontainer.impl.matchers.Or\">"
-                        + "<matcher match=\"io.mailsec.av.james.IsInfected\"/><matcher match=\"io.mailsec.av.james.IsUnscannable\"/></matcher>\n"
-                        + "<mailet match=\"virus-stopped\" class=\"io.mailsec.av.james.Quarantine\">"
-                        + "<repositoryPath>file://var/mail/error/</repositoryPath><onMailetException>propagate</onMailetException></mailet>");
-        edit(m, "(<mailet match=\"All\" class=\"Bounce\">\\s*)(<onMailetException>ignore</onMailetException>)",
-                "$1<attachment>heads</attachment>\n$2");
-        edit(m, "(</processors>)",
-                "<processor state=\"dmarc-reject\" enableJmx=\"false\">\n"
-                        + "<mailet match=\"io.mailsec.spf.james.SpfResultIs=pass\" class=\"Bounce\"><attachment>heads</attachment>"
-                        + "<passThrough>true</passThrough></mailet>\n"
-                        + "<mailet match=\"All\" class=\"ToRepository\"><repositoryPath>file://var/mail/dmarc-rejected/</repositoryPath></mailet>\n"
-                        + "</processor>\n<processor state=\"virus\" enableJmx=\"false\">\n"
-                        + "<mailet match=\"All\" class=\"io.mailsec.av.james.Quarantine\"><repositoryPath>file://var/mail/quarantine/</repositoryPath>"
-                        + "<passThrough>true</passThrough></mailet>\n"
-                        + "<mailet match=\"All\" class=\"io.mailsec.av.james.VirusWarning\"><optOutFile>conf/virus-warning-optout.txt</optOutFile></mailet>\n"
-                        + "<mailet match=\"All\" class=\"Null\"/>\n</processor>\n$1");
-        // 5. files
+        // 5. the lists and the signing key
         Files.writeString(c.resolve("mailsec-tls.policy"), "[outbound]\nnotls.test encrypt\ndefault may\n"
                 + "[inbound]\n" + TLS_REQUIRED_PEER + " encrypt\ndefault may\n");
-        Files.writeString(c.resolve("virus-warning-optout.txt"), "");
         String keygen = cli("dkim", "keygen", "--domain", DOMAIN, "--selector", "s2026", "--out", c.resolve("dkim").toString(),
                 "--table", c.resolve("dkim/keytable").toString());
         assertThat(Files.readString(c.resolve("dkim/keytable"))).contains(DOMAIN + " selector=s2026 key=s2026." + DOMAIN + ".pem");
-        // 6. logging
-        edit(c.resolve("logback.xml"), "(</configuration>)", "<logger name=\"io.mailsec\" level=\"INFO\"/>\n$1");
         // 7. the resolvers (the test's DNS server)
         edit(c.resolve("dnsservice.xml"), "<autodiscover>true</autodiscover>",
                 "<servers><server>" + DNS + "</server></servers><autodiscover>false</autodiscover>");
