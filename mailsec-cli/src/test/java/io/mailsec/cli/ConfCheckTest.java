@@ -61,6 +61,10 @@ class ConfCheckTest {
                 }
             }
         }
+        // run-james.sh makes these (james-conf/bin/make-test-tls.sh); only their existence is checked here
+        Files.createDirectories(dst.resolve("tls"));
+        Files.writeString(dst.resolve("tls/server.key"), "");
+        Files.writeString(dst.resolve("tls/server.crt"), "");
         return dst;
     }
 
@@ -111,6 +115,18 @@ class ConfCheckTest {
             assertThat(f.check()).isEqualTo("file");
             assertThat(f.message()).contains("optOutFile=conf/optout.txt").contains(c.resolve("optout.txt").toString());
         });
+    }
+
+    @Test
+    void aTlsKeyFileThatDoesNotExist() throws IOException {
+        Path c = conf();
+        Files.delete(c.resolve("tls/server.key"));
+        List<Finding> found = check(c);
+        assertThat(found).isNotEmpty().allSatisfy(f -> {
+            assertThat(f.check()).isEqualTo("tls-key");
+            assertThat(f.message()).contains(c.resolve("tls/server.key").toString(), "James will not start");
+        });
+        assertThat(found).extracting(Finding::file).contains("smtpserver.xml", "imapserver.xml", "pop3server.xml");
     }
 
     @Test

@@ -44,9 +44,14 @@ import io.mailsec.tls.james.TlsReceivedHook;
  * The misspelling failing James's start is proven in {@code ParameterTyposIT}.
  */
 class StageParametersTest {
+    static Mailet delivery() {
+        return new TlsPolicyDelivery(io.mailsec.core.runtime.MailsecRuntime.standalone(),
+                new org.apache.james.queue.memory.MemoryMailQueueFactory(new org.apache.james.queue.api.RawMailQueueItemDecoratorFactory()));
+    }
+
     static Stream<Arguments> mailets() {
         return Stream.<Supplier<Mailet>>of(DkimSign::new, DkimVerify::new, SpfCheck::new, DmarcCheck::new, MailAuthCheck::new,
-                TlsPolicyDelivery::new, VirusScan::new, VirusWarning::new, () -> new Quarantine(null), () -> new ToFolder(null),
+                StageParametersTest::delivery, VirusScan::new, VirusWarning::new, () -> new Quarantine(null), () -> new ToFolder(null),
                 MailsecStamp::new).map(s -> Arguments.of(s.get().getClass().getSimpleName(), s));
     }
 
@@ -84,7 +89,7 @@ class StageParametersTest {
                 Arguments.of("SpfCheck", (Supplier<Mailet>) SpfCheck::new, Map.of()),
                 Arguments.of("DmarcCheck", (Supplier<Mailet>) DmarcCheck::new, Map.of()),
                 Arguments.of("MailAuthCheck", (Supplier<Mailet>) MailAuthCheck::new, Map.of()),
-                Arguments.of("TlsPolicyDelivery", (Supplier<Mailet>) TlsPolicyDelivery::new, Map.of("policyFile", policy.toString())));
+                Arguments.of("TlsPolicyDelivery", (Supplier<Mailet>) StageParametersTest::delivery, Map.of("policyFile", policy.toString())));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -96,15 +96,16 @@ class TlsPolicyIT {
     static Path overlay(Path ca) throws Exception {
         String shippedDelivery = "<policyFile>conf/mailsec-tls.policy</policyFile>\n"
                 + "                <onTlsFailure>bounce</onTlsFailure>\n"
-                + "                <maxRetries>5</maxRetries>\n"
-                + "                <retryDelay>10m</retryDelay>";
+                + "                <retrySchedule>5m, 15m, 30m, 1h, 2h, 4h</retrySchedule>\n"
+                + "                <maxQueueLifetime>5d</maxQueueLifetime>";
         String testDelivery = "<policyFile>conf/mailsec-tls.policy</policyFile>\n"
                 + "                <trustStore>conf/tls-peers-ca.pem</trustStore>\n"
                 + "                <heloName>mx.mailsec.test</heloName>\n"
                 + "                <connectTimeout>10s</connectTimeout>\n";
         String retryProcessor = "    <processor state=\"relay-retry\" enableJmx=\"false\">\n"
                 + "            <mailet match=\"All\" class=\"io.mailsec.tls.james.TlsPolicyDelivery\">\n"
-                + testDelivery + "<onTlsFailure>retry</onTlsFailure>\n<maxRetries>1</maxRetries>\n<retryDelay>2s</retryDelay>\n"
+                + testDelivery + "<onTlsFailure>retry</onTlsFailure>\n<maxRetries>1</maxRetries>\n<retrySchedule>2s</retrySchedule>\n"
+                + "<queue>mailsec-outgoing-retry</queue>\n"
                 + "            </mailet>\n        </processor>\n    </processors>";
         String facts = "<mailet match=\"io.mailsec.tls.james.ReceivedOverTls\" class=\"MailAttributesToMimeHeaders\">\n"
                 + "                <simplemapping>mailsec.tls.protocol;X-Test-Tls-Protocol</simplemapping>\n"
@@ -271,9 +272,14 @@ class TlsPolicyIT {
         assertThat(postfix.message("Delivered-To: dave@plain-may.tls.test", Duration.ZERO)).contains("(Postfix) with ESMTP id");
         assertThat(postfix.message("Delivered-To: erin@selfsigned.tls.test", Duration.ZERO)).contains("(Postfix) with ESMTPS id");
 
-        // DSN to the sender for the three TLS failures
-        assertThat(JamesProcess.await(Duration.ofSeconds(60), () -> findDsn(token) != null)).as(james.log()).isTrue();
-        String dsn = raw(findDsn(token));
+        // DSNs to the sender for the three TLS failures: one per destination domain (each is its own queue entry,
+        // as with RemoteDelivery)
+        assertThat(JamesProcess.await(Duration.ofSeconds(60), () -> findDsns(token).size() == 3)).as(james.log()).isTrue();
+        StringBuilder all = new StringBuilder();
+        for (MimeMessage d : findDsns(token)) {
+            all.append(raw(d)).append('\n');
+        }
+        String dsn = all.toString();
         assertThat(dsn).contains("multipart/report", "report-type=delivery-status", "message/delivery-status",
                 "TLS unavailable", "Status: 5.7.10", "Final-Recipient: rfc822; carol@plain.tls.test",
                 "Final-Recipient: rfc822; frank@verify-self.tls.test", "Final-Recipient: rfc822; gina@strip.tls.test",
@@ -327,6 +333,21 @@ class TlsPolicyIT {
         } catch (Exception e) {
             return null;
         }
+    }
+
+    private static List<MimeMessage> findDsns(String token) {
+        List<MimeMessage> found = new java.util.ArrayList<>();
+        try {
+            for (MimeMessage x : client.pop3s(james.demoUser(), james.demoPassword())) {
+                String s = subjectOf(x);
+                if (s != null && s.contains("Undelivered") && s.contains(token)) {
+                    found.add(x);
+                }
+            }
+        } catch (Exception e) {
+            return List.of();
+        }
+        return found;
     }
 
     private static MimeMessage findDsn(String token) {

@@ -2,6 +2,7 @@ package io.mailsec.cli.conf;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Predicate;
 
@@ -18,7 +19,8 @@ final class MailetContainerEdits {
      * sends the failed mail there for a DSNBounce to answer, TlsPolicyDelivery sends the DSN it built, which
      * James's stock "bounces" processor would then bounce again (to the null sender: lost).
      */
-    private static final List<String> CARRIED = List.of("maxRetries");
+    private static final Map<String, String> CARRIED = Map.of("maxRetries", "maxRetries", "deliveryThreads", "deliveryThreads",
+            "delayTime", "retrySchedule");
 
     static final String DMARC_REJECT_PROCESSOR = String.join("\n",
             "<processor state=\"dmarc-reject\" enableJmx=\"false\">",
@@ -146,8 +148,10 @@ final class MailetContainerEdits {
             StringBuilder carried = new StringBuilder("<policyFile>conf/mailsec-tls.policy</policyFile>\n<onTlsFailure>bounce</onTlsFailure>");
             List<String> dropped = new ArrayList<>();
             for (XmlText.Element p : rd.children) {
-                if (CARRIED.contains(p.name)) {
-                    carried.append("\n<").append(p.name).append('>').append(xml.content(p)).append("</").append(p.name).append('>');
+                String as = CARRIED.get(p.name);
+                // RemoteDelivery's "2*10m" repetition has no equivalent; bare numbers are milliseconds in both
+                if (as != null && !xml.content(p).contains("*")) {
+                    carried.append("\n<").append(as).append('>').append(xml.content(p)).append("</").append(as).append('>');
                 } else if (!p.name.equals("onMailetException") && !p.name.equals("onMatchException")) {
                     dropped.add(p.name);
                 }

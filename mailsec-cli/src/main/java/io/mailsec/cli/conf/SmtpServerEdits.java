@@ -48,6 +48,7 @@ final class SmtpServerEdits {
             } else {
                 requireSsl(i, name);
             }
+            keyFiles(i, name);
         }
     }
 
@@ -94,14 +95,21 @@ final class SmtpServerEdits {
             xml.setAttribute(tls.get(), "startTLS", "true");
             report.done(FILE, name + ": startTLS=\"true\"");
         }
-        tls = server(i).child("tls");
+    }
+
+    /** A key or certificate the listener names that does not exist stops James's start. */
+    private void keyFiles(int i, String name) {
+        Optional<XmlText.Element> tls = server(i).child("tls");
+        if (tls.isEmpty() || (!tls.get().attribute("socketTLS").equals("true") && !tls.get().attribute("startTLS").equals("true"))) {
+            return;
+        }
         for (String element : new String[] {"keystore", "privateKey", "certificates"}) {
             Optional<XmlText.Element> ref = tls.get().child(element);
             if (ref.isPresent()) {
                 Path file = resolve(xml.content(ref.get()));
                 if (!Files.isRegularFile(file)) {
-                    report.todo(FILE, name + ": <" + element + "> " + file + " does not exist; STARTTLS needs it (a certificate "
-                            + "for the listener's name; docs/install.md section 3)");
+                    report.todo(FILE, name + ": <" + element + "> " + file + " does not exist and James will not start without it "
+                            + "(create it, or point <tls> at your key and certificate; docs/install.md section 3)");
                 }
             }
         }

@@ -67,6 +67,7 @@ public final class ConfCheck {
             ehloName(smtp);
         }
         logging();
+        tlsKeys();
         runtimeModule(mailets, smtp);
         JamesConfiguration parsed = new JamesConfiguration(conf, mailets, smtp, dns);
         for (ConfigurationCheck check : ServiceLoader.load(ConfigurationCheck.class, ConfCheck.class.getClassLoader())) {
@@ -125,6 +126,54 @@ public final class ConfCheck {
         } catch (IOException | org.xml.sax.SAXException e) {
             add("xml", name, "not well-formed XML: " + e.getMessage());
             return null;
+        }
+    }
+
+    /**
+     * Key and certificate files that a TLS listener (or JMAP) names but that do not exist: James refuses
+     * to start. James's own sample names {@code conf/keystore} everywhere and does not ship one.
+     */
+    private void tlsKeys() throws IOException {
+        for (String name : List.of("smtpserver.xml", "imapserver.xml", "pop3server.xml", "lmtpserver.xml", "managesieveserver.xml")) {
+            Path p = conf.resolve(name);
+            if (!Files.isRegularFile(p)) {
+                continue;
+            }
+            Document d;
+            try {
+                d = XmlFiles.parse(p);
+            } catch (IOException | org.xml.sax.SAXException e) {
+                continue; // reported where the file matters
+            }
+            for (Element tls : elements(d, "tls")) {
+                Node server = tls.getParentNode();
+                boolean enabled = !(server instanceof Element) || !"false".equalsIgnoreCase(((Element) server).getAttribute("enabled"));
+                boolean on = "true".equalsIgnoreCase(tls.getAttribute("socketTLS")) || "true".equalsIgnoreCase(tls.getAttribute("startTLS"));
+                if (!enabled || !on) {
+                    continue;
+                }
+                for (String key : List.of("keystore", "privateKey", "certificates")) {
+                    String ref = child(tls, key);
+                    if (ref != null && !ref.isBlank() && !Files.isRegularFile(JamesPaths.resolve(conf.getParent(), ref))) {
+                        add("tls-key", name, (server instanceof Element ? JamesConfiguration.jmxName((Element) server) + ": " : "")
+                                + "<" + key + "> " + JamesPaths.resolve(conf.getParent(), ref) + " does not exist: James will not start "
+                                + "(create it, or point <tls> at your key and certificate; docs/install.md section 3)");
+                    }
+                }
+            }
+        }
+        Path jmap = conf.resolve("jmap.properties");
+        if (Files.isRegularFile(jmap)) {
+            java.util.Properties props = new java.util.Properties();
+            try (java.io.Reader r = Files.newBufferedReader(jmap)) {
+                props.load(r);
+            }
+            String keystore = props.getProperty("tls.keystoreURL");
+            if ("true".equalsIgnoreCase(props.getProperty("enabled", "").trim()) && keystore != null
+                    && !Files.isRegularFile(JamesPaths.resolve(conf.getParent(), keystore.trim()))) {
+                add("tls-key", "jmap.properties", "tls.keystoreURL " + JamesPaths.resolve(conf.getParent(), keystore.trim())
+                        + " does not exist: James will not start (create it, or set enabled=false if you do not serve JMAP)");
+            }
         }
     }
 

@@ -187,6 +187,30 @@ public final class Parameters<E extends Exception> {
         return duration(name, def, Duration.ofMillis(1));
     }
 
+    /** A comma/blank separated list of durations, each of at least {@code min} ({@code def} when absent). */
+    public List<Duration> durations(String name, List<Duration> def, Duration min) throws E {
+        if (raw(name) == null) {
+            return def;
+        }
+        List<Duration> out = new ArrayList<>();
+        for (String v : list(name)) {
+            Duration d;
+            try {
+                d = DurationParser.parse(v);
+            } catch (RuntimeException e) {
+                throw bad(name, raw(name), "a list of durations such as 5m, 15m, 1h (" + v + " is not one)");
+            }
+            if (d.compareTo(min) < 0) {
+                throw bad(name, raw(name), "a list of durations of at least " + min.toMillis() + "ms each");
+            }
+            out.add(d);
+        }
+        if (out.isEmpty()) {
+            throw bad(name, raw(name), "a list of durations such as 5m, 15m, 1h");
+        }
+        return out;
+    }
+
     /** A size in bytes. */
     public long size(String name, long def) throws E {
         String v = raw(name);

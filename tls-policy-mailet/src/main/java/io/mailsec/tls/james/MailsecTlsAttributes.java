@@ -14,9 +14,18 @@ public final class MailsecTlsAttributes {
     public static final AttributeName INBOUND_LEVEL = AttributeName.of("mailsec.tls.inbound.level");
     /** String: the inbound policy entry that decided the level. */
     public static final AttributeName INBOUND_ENTRY = AttributeName.of("mailsec.tls.inbound.entry");
-    /** Integer: outbound delivery attempts made so far (set on mail re-queued for retry). */
-    public static final AttributeName OUTBOUND_ATTEMPT = AttributeName.of("mailsec.tls.outbound.attempt");
-    /** String: first failure per recipient, kept for the final DSN (tab-separated lines). */
+    /** Integer: outbound delivery attempts made so far (on mail in the delivery queue). */
+    public static final AttributeName OUTBOUND_ATTEMPTS = AttributeName.of("mailsec.tls.outbound.attempts");
+    /** Long: when the mail entered the delivery queue (epoch milliseconds); the queue lifetime counts from it. */
+    public static final AttributeName OUTBOUND_QUEUED_AT = AttributeName.of("mailsec.tls.outbound.queuedAt");
+    /** Long: not to be tried before this time (epoch milliseconds), whether or not the queue honours delays. */
+    public static final AttributeName OUTBOUND_NEXT_ATTEMPT = AttributeName.of("mailsec.tls.outbound.nextAttempt");
+    /** Boolean: the "delayed" DSN (RFC 3464 Action: delayed) went out for this mail. */
+    public static final AttributeName OUTBOUND_DELAY_NOTIFIED = AttributeName.of("mailsec.tls.outbound.delayNotified");
+    /**
+     * Map: recipient to its first failure (a map of status, tlsFailure, step, remote, diagnostic), kept so
+     * that the final DSN gives the reason that started the retries (e.g. TLS unavailable).
+     */
     public static final AttributeName OUTBOUND_FIRST_FAILURE = AttributeName.of("mailsec.tls.outbound.firstFailure");
 
     private MailsecTlsAttributes() {

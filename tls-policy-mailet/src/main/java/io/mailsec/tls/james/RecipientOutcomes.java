@@ -7,17 +7,13 @@ final class RecipientOutcomes {
     private RecipientOutcomes() {
     }
 
-    static RecipientOutcome merge(RecipientOutcome last, String firstEncoded) {
-        String[] f = firstEncoded.split("\t", 5);
-        if (f.length < 5) {
+    /** The final outcome, leading with the first failure's TLS reason when a later attempt failed otherwise. */
+    static RecipientOutcome merge(RecipientOutcome last, RecipientOutcome first) {
+        if (!first.tlsFailure() || last.tlsFailure()) {
             return last;
         }
-        boolean firstTls = Boolean.parseBoolean(f[1]);
-        if (!firstTls || last.tlsFailure()) {
-            return last;
-        }
-        String status = f[0].startsWith("4") ? "5" + f[0].substring(1) : f[0];
-        return RecipientOutcome.permanent(last.recipient(), status, f[3].isEmpty() ? last.remote() : f[3],
-                f[4] + " (last attempt: " + last.diagnostic() + ")", true, f[2]);
+        String status = first.status().startsWith("4") ? "5" + first.status().substring(1) : first.status();
+        return RecipientOutcome.permanent(last.recipient(), status, first.remote() == null ? last.remote() : first.remote(),
+                first.diagnostic() + " (last attempt: " + last.diagnostic() + ")", true, first.step());
     }
 }

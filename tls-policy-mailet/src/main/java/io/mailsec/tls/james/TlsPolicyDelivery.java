@@ -3,7 +3,9 @@ package io.mailsec.tls.james;
 import java.io.ByteArrayInputStream;
 import java.net.InetAddress;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Date;
@@ -13,9 +15,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 
 import javax.inject.Inject;
 import javax.mail.MessagingException;
@@ -23,8 +25,8 @@ import javax.mail.Session;
 import javax.mail.internet.MimeMessage;
 
 import org.apache.james.core.MailAddress;
-import org.apache.mailet.Attribute;
-import org.apache.mailet.AttributeValue;
+import org.apache.james.queue.api.MailQueueFactory;
+import org.apache.james.queue.api.MailQueueName;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMailet;
 import org.slf4j.Logger;
@@ -37,6 +39,8 @@ import io.mailsec.tls.outbound.CertificateChecker;
 import io.mailsec.tls.outbound.DsnBuilder;
 import io.mailsec.tls.outbound.OutboundDelivery;
 import io.mailsec.tls.outbound.RecipientOutcome;
+import io.mailsec.tls.outbound.RetrySchedule;
+import io.mailsec.tls.outbound.SmtpTimeouts;
 import io.mailsec.tls.policy.PolicyMatch;
 import io.mailsec.tls.policy.PolicyStore;
 import io.mailsec.tls.tracking.TrackingEvent;
@@ -44,45 +48,54 @@ import io.mailsec.tls.tracking.TrackingLog;
 
 /**
  * Remote delivery under the outbound TLS policy, replacing RemoteDelivery for remote recipients.
- * Recipients are grouped by domain and policy level (so each recipient gets its own policy) and
+ * The mailet only queues: the mail is split by recipient domain into a James mail queue of its own
+ * ({@code queue}, through James's {@code MailQueueFactory}) and the spooler thread returns at once.
+ * Delivery workers ({@link DeliveryQueue}) take it from there, at most {@code maxConnectionsPerDestination}
+ * per domain, so a slow or hostile MX holds a few workers and nothing else.
+ * Each domain's recipients are grouped by policy entry (each recipient gets its own level) and
  * delivered over our own SMTP client ({@link OutboundDelivery}): {@code encrypt}/{@code verify} never
  * go out in plaintext, {@code may} falls back, {@code none} never starts TLS. Failures end in an
  * RFC 3464 DSN to the sender (5.7.10 "TLS unavailable" naming remote host and step for TLS);
- * temporary failures are retried with a delay ({@code retryDelay}, {@code maxRetries}) by
- * re-sending the mail to this processor, keeping the first failure's reason for the final DSN.
+ * temporary failures go back to the queue on the {@code retrySchedule}, keeping the first failure's
+ * reason for the final DSN; a "delayed" DSN goes out once after {@code delayWarningAfter}.
  * With {@code onTlsFailure=bounce} (default, as Gmail does) a TLS failure bounces at once.
- * Delivery runs on the mailet thread; the mail ends as GHOST (a DSN or a delayed copy carries on).
  */
 public class TlsPolicyDelivery extends GenericMailet {
     private static final Logger LOG = LoggerFactory.getLogger(TlsPolicyDelivery.class);
     /** Every init parameter this mailet reads. */
     public static final Set<String> PARAMS = Parameters.union(Parameters.union(PolicyStores.NAMES, DnsParameters.NAMES),
-            Set.of("heloName", "port", "connectTimeout", "readTimeout", "trustStore", "onTlsFailure", "maxRetries", "retryDelay",
-                    "retryProcessor", "bounceProcessor", "postmaster"));
+            Set.of("heloName", "port", "connectTimeout", "greetingTimeout", "commandTimeout", "dataTimeout", "sessionTimeout",
+                    "trustStore", "onTlsFailure", "maxRetries", "retrySchedule", "maxQueueLifetime", "delayWarningAfter",
+                    "queue", "deliveryThreads", "maxConnectionsPerDestination", "bounceProcessor", "postmaster"));
+    static final List<Duration> DEFAULT_SCHEDULE = List.of(Duration.ofMinutes(5), Duration.ofMinutes(15), Duration.ofMinutes(30),
+            Duration.ofHours(1), Duration.ofHours(2), Duration.ofHours(4));
 
     private PolicyStore store;
     private OutboundDelivery delivery;
+    private DeliveryQueue queue;
     private String heloName;
     private boolean bounceTlsAtOnce;
-    private int maxRetries;
-    private Duration retryDelay;
-    private String retryProcessor;
+    private RetrySchedule schedule;
+    private Duration delayWarningAfter;
     private String bounceProcessor;
     private String postmaster;
 
     private final MailsecRuntime runtime;
+    private final MailQueueFactory<?> queueFactory;
     private final TrackingLog tracking;
+    private final Clock clock;
 
-    /** Outside James (the CLI, tests): the standalone runtime. */
-    public TlsPolicyDelivery() {
-        this(MailsecRuntime.standalone());
+    /** Inside James: the server's one runtime ({@code MailsecModule}) and its mail queues. */
+    @Inject
+    public TlsPolicyDelivery(MailsecRuntime runtime, MailQueueFactory<?> queueFactory) {
+        this(runtime, queueFactory, Clock.systemUTC());
     }
 
-    /** Inside James: the server's one runtime ({@code MailsecModule}). */
-    @Inject
-    public TlsPolicyDelivery(MailsecRuntime runtime) {
+    TlsPolicyDelivery(MailsecRuntime runtime, MailQueueFactory<?> queueFactory, Clock clock) {
         this.runtime = runtime;
+        this.queueFactory = queueFactory;
         this.tracking = TrackingLog.of(runtime);
+        this.clock = clock;
     }
 
     @Override
@@ -94,8 +107,11 @@ public class TlsPolicyDelivery extends GenericMailet {
         List<String> dnsServers = runtime.dnsServers(p.string("dnsServers", ""));
         heloName = p.string("heloName", localHostName());
         int port = p.integer("port", 25, 1, 65535);
-        int connectTimeout = (int) p.duration("connectTimeout", Duration.ofSeconds(30)).toMillis();
-        int readTimeout = (int) p.duration("readTimeout", Duration.ofMinutes(5)).toMillis();
+        SmtpTimeouts d = SmtpTimeouts.DEFAULTS;
+        Duration min = Duration.ofMillis(100);
+        SmtpTimeouts timeouts = new SmtpTimeouts(p.duration("connectTimeout", d.connect, min), p.duration("greetingTimeout", d.greeting, min),
+                p.duration("commandTimeout", d.command, min), p.duration("dataTimeout", d.dataEnd, min),
+                p.duration("sessionTimeout", d.session, min));
         CertificateChecker certificates;
         Path trustStore = p.file("trustStore");
         try {
@@ -105,16 +121,40 @@ public class TlsPolicyDelivery extends GenericMailet {
         }
         String onTls = p.oneOf("onTlsFailure", "bounce", List.of("bounce", "retry"));
         bounceTlsAtOnce = onTls.equals("bounce");
-        maxRetries = p.integer("maxRetries", 5, 0, 1000);
-        retryDelay = p.duration("retryDelay", Duration.ofMinutes(10));
-        retryProcessor = p.string("retryProcessor", null);
+        schedule = new RetrySchedule(p.durations("retrySchedule", DEFAULT_SCHEDULE, Duration.ofSeconds(1)),
+                p.integer("maxRetries", 50, 0, 10_000), p.duration("maxQueueLifetime", Duration.ofDays(5), Duration.ofMinutes(1)));
+        delayWarningAfter = p.duration("delayWarningAfter", Duration.ofHours(4), Duration.ZERO);
         bounceProcessor = p.string("bounceProcessor", null);
         postmaster = p.string("postmaster", getMailetContext().getPostmaster() == null ? "postmaster@" + heloName
                 : getMailetContext().getPostmaster().asString());
-        delivery = new OutboundDelivery(dns, certificates, heloName, port, connectTimeout, readTimeout, tracking);
-        LOG.info("event=tls-delivery-init policy={} onTlsFailure={} maxRetries={} retryDelay={} trustStore={} heloName={} dnsServers={}",
-                store.file(), onTls, maxRetries, retryDelay, certificates.trustSource(), heloName,
-                dnsServers.isEmpty() ? "system" : String.join(",", dnsServers));
+        int threads = p.integer("deliveryThreads", 16, 1, 1000);
+        int perDestination = p.integer("maxConnectionsPerDestination", 5, 1, 1000);
+        String queueName = p.string("queue", "mailsec-outgoing");
+        delivery = new OutboundDelivery(dns, certificates, heloName, port, timeouts, tracking);
+        queue = new DeliveryQueue(queueFactory.createQueue(MailQueueName.of(queueName)), threads, perDestination, new DeliveryQueue.Handler() {
+            @Override
+            public void deliver(Mail mail) throws Exception {
+                TlsPolicyDelivery.this.deliver(mail);
+            }
+
+            @Override
+            public void crashed(Mail mail, Exception e) throws Exception {
+                mail.setErrorMessage("mailsec delivery failed: " + e);
+                getMailetContext().sendMail(mail, Mail.ERROR);
+            }
+        }, TlsPolicyDelivery::destination, clock);
+        queue.start();
+        LOG.info("event=tls-delivery-init policy={} onTlsFailure={} retry=\"{}\" delayWarningAfter={} trustStore={} heloName={} "
+                        + "dnsServers={} queue={} threads={} perDestination={} timeouts=\"{}\"",
+                store.file(), onTls, schedule, delayWarningAfter, certificates.trustSource(), heloName,
+                dnsServers.isEmpty() ? "system" : String.join(",", dnsServers), queueName, threads, perDestination, timeouts);
+    }
+
+    @Override
+    public void destroy() {
+        if (queue != null) {
+            queue.close();
+        }
     }
 
     private static String localHostName() {
@@ -125,26 +165,58 @@ public class TlsPolicyDelivery extends GenericMailet {
         }
     }
 
+    /** The destination a queued mail is limited under: its recipients' domain (one per queued mail). */
+    static String destination(Mail mail) {
+        return mail.getRecipients().stream().findFirst().map(r -> r.getDomain().asString().toLowerCase(Locale.ROOT)).orElse("");
+    }
+
     @Override
     public String getMailetInfo() {
         return "mailsec TLS policy delivery";
     }
 
+    /** Queues one copy per recipient domain and returns: delivery happens on the queue's workers. */
     @Override
     public void service(Mail mail) throws MessagingException {
+        Map<String, List<MailAddress>> byDomain = new LinkedHashMap<>();
+        for (MailAddress r : mail.getRecipients()) {
+            byDomain.computeIfAbsent(r.getDomain().asString().toLowerCase(Locale.ROOT), k -> new ArrayList<>()).add(r);
+        }
+        String name = mail.getName();
+        Instant now = clock.instant();
+        String messageId = mail.getMessage().getMessageID();
+        for (Map.Entry<String, List<MailAddress>> e : byDomain.entrySet()) {
+            // The queue stores a copy at enqueue time (as RemoteDelivery relies on), so one Mail serves every domain.
+            mail.setRecipients(e.getValue());
+            mail.setName(byDomain.size() == 1 ? name : name + "-to-" + e.getKey());
+            DeliveryState.queued(mail, now);
+            queue.enqueue(mail, Duration.ZERO);
+            tracking.record(TrackingEvent.outbound().messageId(messageId).sender(sender(mail) == null ? "" : sender(mail))
+                    .recipients(e.getValue().stream().map(MailAddress::asString).collect(java.util.stream.Collectors.toList()))
+                    .outcome(TrackingEvent.QUEUED).put("queue", queue.name()));
+        }
+        mail.setName(name);
+        mail.setState(Mail.GHOST);
+    }
+
+    private static String sender(Mail mail) {
+        return mail.getMaybeSender().isNullSender() ? null : mail.getMaybeSender().asString();
+    }
+
+    /** One attempt for one queued mail (one domain), on a delivery worker. */
+    void deliver(Mail mail) throws MessagingException {
         if (mail.getRecipients().isEmpty()) {
-            mail.setState(Mail.GHOST);
             return;
         }
-        int attempt = mail.getAttribute(MailsecTlsAttributes.OUTBOUND_ATTEMPT)
-                .map(a -> ((Number) a.getValue().value()).intValue()).orElse(0) + 1;
-        Map<String, String> firstFailure = decode(mail.getAttribute(MailsecTlsAttributes.OUTBOUND_FIRST_FAILURE)
-                .map(a -> String.valueOf(a.getValue().value())).orElse(""));
+        int attempt = DeliveryState.attempts(mail) + 1;
+        Instant now = clock.instant();
+        Instant queuedAt = DeliveryState.queuedAt(mail, now);
+        Map<String, RecipientOutcome> firstFailures = DeliveryState.firstFailures(mail);
         MimeMessage message = mail.getMessage();
         String messageId = message.getMessageID();
-        String sender = mail.getMaybeSender().isNullSender() ? null : mail.getMaybeSender().asString();
+        String sender = sender(mail);
 
-        // Split by domain and policy entry: each group gets its own level.
+        // Each policy entry of this domain is its own group: each recipient gets its own level.
         Map<String, List<String>> groups = new LinkedHashMap<>();
         Map<String, PolicyMatch> groupPolicy = new HashMap<>();
         var outbound = store.current().outbound();
@@ -156,6 +228,7 @@ public class TlsPolicyDelivery extends GenericMailet {
         }
         List<RecipientOutcome> failed = new ArrayList<>();
         List<RecipientOutcome> retry = new ArrayList<>();
+        Optional<Duration> next = schedule.next(attempt, queuedAt, now);
         for (Map.Entry<String, List<String>> g : groups.entrySet()) {
             String domain = g.getKey().substring(0, g.getKey().indexOf('\u0000'));
             List<RecipientOutcome> outcomes = delivery.deliver(new OutboundDelivery.Job(sender, domain, g.getValue(),
@@ -174,7 +247,7 @@ public class TlsPolicyDelivery extends GenericMailet {
                         failed.add(o);
                         break;
                     default:
-                        if ((o.tlsFailure() && bounceTlsAtOnce) || attempt > maxRetries) {
+                        if ((o.tlsFailure() && bounceTlsAtOnce) || next.isEmpty()) {
                             failed.add(o.asPermanent());
                         } else {
                             retry.add(o);
@@ -183,37 +256,69 @@ public class TlsPolicyDelivery extends GenericMailet {
             }
         }
         if (!retry.isEmpty()) {
-            scheduleRetry(mail, retry, attempt, firstFailure);
+            scheduleRetry(mail, message, retry, attempt, queuedAt, now, next.orElseThrow(), firstFailures);
         }
         if (!failed.isEmpty()) {
-            bounce(mail, message, sender, messageId, withOriginalReason(failed, firstFailure));
+            bounce(mail, message, sender, messageId, withOriginalReason(failed, firstFailures));
         }
-        mail.setState(Mail.GHOST);
     }
 
-    private void scheduleRetry(Mail mail, List<RecipientOutcome> retry, int attempt, Map<String, String> firstFailure)
-            throws MessagingException {
+    private void scheduleRetry(Mail mail, MimeMessage message, List<RecipientOutcome> retry, int attempt, Instant queuedAt, Instant now,
+                               Duration delay, Map<String, RecipientOutcome> firstFailures) throws MessagingException {
         Mail copy = mail.duplicate();
         List<MailAddress> rcpts = new ArrayList<>();
-        Map<String, String> reasons = new LinkedHashMap<>();
+        Map<String, RecipientOutcome> reasons = new LinkedHashMap<>();
         for (RecipientOutcome o : retry) {
             rcpts.add(new MailAddress(o.recipient()));
-            reasons.put(o.recipient(), firstFailure.getOrDefault(o.recipient(), encodeOne(o)));
+            reasons.put(o.recipient(), firstFailures.getOrDefault(o.recipient(), o));
+        }
+        boolean notified = DeliveryState.delayNotified(mail);
+        if (!notified && !delayWarningAfter.isZero() && !now.isBefore(queuedAt.plus(delayWarningAfter))) {
+            notified = delayed(mail, message, retry, queuedAt);
         }
         copy.setRecipients(rcpts);
-        copy.setAttribute(new Attribute(MailsecTlsAttributes.OUTBOUND_ATTEMPT, AttributeValue.of(attempt)));
-        copy.setAttribute(new Attribute(MailsecTlsAttributes.OUTBOUND_FIRST_FAILURE, AttributeValue.of(encode(reasons))));
-        String processor = retryProcessor != null ? retryProcessor : mail.getState();
-        getMailetContext().sendMail(copy, processor, retryDelay.toMillis(), TimeUnit.MILLISECONDS);
-        LOG.info("event=tls-delivery-retry mail={} attempt={} recipients={} delayMs={} processor={}", mail.getName(), attempt,
-                rcpts.size(), retryDelay.toMillis(), processor);
+        DeliveryState.retry(copy, attempt, now.plus(delay), reasons, notified);
+        queue.enqueue(copy, delay);
+        LOG.info("event=tls-delivery-retry mail={} attempt={} recipients={} delayMs={} queue={}", mail.getName(), attempt,
+                rcpts.size(), delay.toMillis(), queue.name());
+    }
+
+    /** The one "delayed" DSN (RFC 3464 Action: delayed) for a mail still being retried; true when it went out. */
+    private boolean delayed(Mail mail, MimeMessage message, List<RecipientOutcome> pending, Instant queuedAt) throws MessagingException {
+        String sender = sender(mail);
+        if (sender == null) {
+            return true; // nobody to tell; a report about a report is never sent
+        }
+        MimeMessage dsn = new MimeMessage(Session.getInstance(new Properties()), new ByteArrayInputStream(
+                DsnBuilder.delayed(heloName, postmaster, sender, message.getMessageID(), message.getSubject(), Date.from(queuedAt),
+                        headers(message), pending, Date.from(queuedAt.plus(schedule.lifetime())))));
+        send(List.of(new MailAddress(sender)), dsn);
+        LOG.info("event=tls-delivery-delayed mail={} recipients={} queuedAt={}", mail.getName(), pending.size(), queuedAt);
+        return true;
+    }
+
+    private void send(Collection<MailAddress> to, MimeMessage dsn) throws MessagingException {
+        if (bounceProcessor != null) {
+            getMailetContext().sendMail(MailAddress.nullSender(), to, dsn, bounceProcessor);
+        } else {
+            getMailetContext().sendMail(MailAddress.nullSender(), to, dsn);
+        }
+    }
+
+    private static String headers(MimeMessage message) throws MessagingException {
+        StringBuilder headers = new StringBuilder();
+        Enumeration<String> lines = message.getAllHeaderLines();
+        while (lines.hasMoreElements()) {
+            headers.append(lines.nextElement()).append("\r\n");
+        }
+        return headers.toString();
     }
 
     /** When retries end on a different error, the DSN still leads with the first (e.g. TLS) reason. */
-    private static List<RecipientOutcome> withOriginalReason(List<RecipientOutcome> failed, Map<String, String> firstFailure) {
+    private static List<RecipientOutcome> withOriginalReason(List<RecipientOutcome> failed, Map<String, RecipientOutcome> firstFailures) {
         List<RecipientOutcome> out = new ArrayList<>();
         for (RecipientOutcome o : failed) {
-            String first = firstFailure.get(o.recipient());
+            RecipientOutcome first = firstFailures.get(o.recipient());
             out.add(first == null ? o : RecipientOutcomes.merge(o, first));
         }
         return out;
@@ -241,43 +346,12 @@ public class TlsPolicyDelivery extends GenericMailet {
             LOG.warn("event=tls-delivery-double-bounce mail={} reason=\"null sender\" recipients={} reportTo={}",
                     mail.getName(), rcpts, postmaster);
         }
-        StringBuilder headers = new StringBuilder();
-        Enumeration<String> lines = message.getAllHeaderLines();
-        while (lines.hasMoreElements()) {
-            headers.append(lines.nextElement()).append("\r\n");
-        }
         MimeMessage dsn = new MimeMessage(Session.getInstance(new Properties()), new ByteArrayInputStream(
                 DsnBuilder.build(heloName, postmaster, reportTo, messageId, message.getSubject(),
-                        mail.getLastUpdated() == null ? new Date() : mail.getLastUpdated(), headers.toString(), failed)));
-        Collection<MailAddress> to = List.of(new MailAddress(reportTo));
-        if (bounceProcessor != null) {
-            getMailetContext().sendMail(MailAddress.nullSender(), to, dsn, bounceProcessor);
-        } else {
-            getMailetContext().sendMail(MailAddress.nullSender(), to, dsn);
-        }
+                        mail.getLastUpdated() == null ? new Date() : mail.getLastUpdated(), headers(message), failed)));
+        send(List.of(new MailAddress(reportTo)), dsn);
         LOG.info("event=tls-delivery-bounced mail={} recipients={} status={} tlsFailure={}", mail.getName(), rcpts,
                 failed.get(0).status(), failed.get(0).tlsFailure());
     }
 
-    static String encodeOne(RecipientOutcome o) {
-        return String.join("\t", o.status(), String.valueOf(o.tlsFailure()), o.step() == null ? "" : o.step(),
-                o.remote() == null ? "" : o.remote(), o.diagnostic() == null ? "" : o.diagnostic().replace('\t', ' ').replace('\n', ' '));
-    }
-
-    static String encode(Map<String, String> reasons) {
-        StringBuilder sb = new StringBuilder();
-        reasons.forEach((k, v) -> sb.append(k).append('\t').append(v).append('\n'));
-        return sb.toString();
-    }
-
-    static Map<String, String> decode(String s) {
-        Map<String, String> m = new LinkedHashMap<>();
-        for (String line : s.split("\n")) {
-            int tab = line.indexOf('\t');
-            if (tab > 0) {
-                m.put(line.substring(0, tab), line.substring(tab + 1));
-            }
-        }
-        return m;
-    }
 }

@@ -27,12 +27,31 @@ public final class DsnBuilder {
 
     public static byte[] build(String reportingMta, String postmaster, String originalSender, String originalMessageId,
                                String originalSubject, Date arrival, String originalHeaders, List<RecipientOutcome> failed) {
+        return build(reportingMta, postmaster, originalSender, originalMessageId, originalSubject, arrival, originalHeaders, failed, null);
+    }
+
+    /**
+     * A "delayed" report (RFC 3464 {@code Action: delayed}): the recipients' mail is still queued and will
+     * be retried until {@code willRetryUntil}; sent once per message.
+     */
+    public static byte[] delayed(String reportingMta, String postmaster, String originalSender, String originalMessageId,
+                                 String originalSubject, Date arrival, String originalHeaders, List<RecipientOutcome> pending,
+                                 Date willRetryUntil) {
+        return build(reportingMta, postmaster, originalSender, originalMessageId, originalSubject, arrival, originalHeaders, pending,
+                willRetryUntil);
+    }
+
+    private static byte[] build(String reportingMta, String postmaster, String originalSender, String originalMessageId,
+                                String originalSubject, Date arrival, String originalHeaders, List<RecipientOutcome> failed,
+                                Date willRetryUntil) {
+        boolean delayed = willRetryUntil != null;
         boolean tls = failed.stream().anyMatch(RecipientOutcome::tlsFailure);
         String boundary = "=_mailsec_dsn_" + UUID.randomUUID();
         StringBuilder m = new StringBuilder(2048);
         header(m, "From", "<" + postmaster + ">");
         header(m, "To", "<" + originalSender + ">");
-        header(m, "Subject", encodedWord("Undelivered Mail Returned to Sender" + (tls ? " (TLS unavailable)" : "")
+        header(m, "Subject", encodedWord((delayed ? "Delayed Mail (still being retried)" : "Undelivered Mail Returned to Sender")
+                + (tls ? " (TLS unavailable)" : "")
                 + (originalSubject == null ? "" : ": " + originalSubject)));
         header(m, "Date", date(new Date()));
         header(m, "Message-ID", "<" + UUID.randomUUID() + "@" + reportingMta + ">");
@@ -47,7 +66,13 @@ public final class DsnBuilder {
 
         StringBuilder human = new StringBuilder();
         human.append("This is the mail system at ").append(reportingMta).append(".\r\n\r\n");
-        human.append("Your message could not be delivered to the following recipients.\r\n");
+        if (delayed) {
+            human.append("Your message has not been delivered yet to the following recipients. No action is required\r\n")
+                 .append("on your part: delivery will be retried until ").append(date(willRetryUntil)).append(",\r\n")
+                 .append("and you will be told if it fails for good.\r\n");
+        } else {
+            human.append("Your message could not be delivered to the following recipients.\r\n");
+        }
         if (tls) {
             human.append("TLS unavailable: the destination's TLS policy requires an encrypted (and for 'verify',\r\n")
                  .append("authenticated) connection, which could not be established, so the message was not sent.\r\n");
@@ -73,11 +98,14 @@ public final class DsnBuilder {
         for (RecipientOutcome o : failed) {
             status.append("\r\n");
             status.append("Final-Recipient: rfc822; ").append(o.recipient()).append("\r\n");
-            status.append("Action: failed\r\n");
+            status.append(delayed ? "Action: delayed\r\n" : "Action: failed\r\n");
             status.append("Status: ").append(o.status()).append("\r\n");
             if (o.remote() != null) {
                 String host = o.remote().contains(" [") ? o.remote().substring(0, o.remote().indexOf(" [")) : o.remote();
                 status.append("Remote-MTA: dns; ").append(host).append("\r\n");
+            }
+            if (delayed) {
+                status.append("Will-Retry-Until: ").append(date(willRetryUntil)).append("\r\n");
             }
             String diag = (o.tlsFailure() ? "TLS unavailable; step " + o.step() + "; " : "") + o.diagnostic();
             status.append("Diagnostic-Code: ").append(o.tlsFailure() || !diag.matches("^[245]\\d\\d .*") ? "X-mailsec; " : "smtp; ")

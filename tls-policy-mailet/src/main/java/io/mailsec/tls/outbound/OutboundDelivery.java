@@ -10,6 +10,11 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLPeerUnverifiedException;
@@ -46,18 +51,22 @@ public final class OutboundDelivery {
     private final CertificateChecker certificates;
     private final String heloName;
     private final int port;
-    private final int connectTimeoutMs;
-    private final int readTimeoutMs;
+    private final SmtpTimeouts timeouts;
     private final TrackingLog tracking;
+    /** Closes the socket of a session past its deadline: per-read timeouts alone let a slow drip go on for ever. */
+    private static final ScheduledExecutorService DEADLINES = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "mailsec-smtp-deadline");
+        t.setDaemon(true);
+        return t;
+    });
 
     public OutboundDelivery(DnsResolver dns, CertificateChecker certificates, String heloName, int port,
-                            int connectTimeoutMs, int readTimeoutMs, TrackingLog tracking) {
+                            SmtpTimeouts timeouts, TrackingLog tracking) {
         this.dns = Objects.requireNonNull(dns);
         this.certificates = Objects.requireNonNull(certificates);
         this.heloName = Objects.requireNonNull(heloName);
         this.port = port;
-        this.connectTimeoutMs = connectTimeoutMs;
-        this.readTimeoutMs = readTimeoutMs;
+        this.timeouts = Objects.requireNonNull(timeouts);
         this.tracking = tracking;
     }
 
@@ -162,12 +171,18 @@ public final class OutboundDelivery {
         r.port = port;
         SmtpClient c;
         try {
-            c = SmtpClient.connect(host, new InetSocketAddress(ip, port), connectTimeoutMs, readTimeoutMs);
+            c = SmtpClient.connect(host, new InetSocketAddress(ip, port), timeouts);
         } catch (IOException e) {
             r.fail(Step.CONNECT, "connect failed: " + e.getMessage(), false);
             record(job, r, TrackingEvent.DEFERRED);
             return r;
         }
+        AtomicBoolean expired = new AtomicBoolean();
+        SmtpClient session = c;
+        ScheduledFuture<?> deadline = DEADLINES.schedule(() -> {
+            expired.set(true);
+            session.close();
+        }, timeouts.session.toMillis(), TimeUnit.MILLISECONDS);
         boolean retryPlain = false;
         try {
             r.step = Step.GREETING;
@@ -251,9 +266,11 @@ public final class OutboundDelivery {
             r.step = Step.DONE;
             return finish(job, c, r);
         } catch (IOException ex) {
-            r.fail(r.step, r.step.word() + ": " + ex.getMessage(), r.step == Step.STARTTLS && level.requiresTls());
+            String why = expired.get() ? "session deadline of " + timeouts.session.toSeconds() + "s exceeded" : ex.getMessage();
+            r.fail(r.step, r.step.word() + ": " + why, r.step == Step.STARTTLS && level.requiresTls());
             return finish(job, c, r);
         } finally {
+            deadline.cancel(false);
             c.close();
             if (retryPlain) {
                 // may: a failed handshake leaves the connection unusable; deliver in plaintext on a new one.

@@ -27,6 +27,11 @@ public final class RecipientOutcome {
         return new RecipientOutcome(recipient, Kind.PERMANENT, status, remote, diagnostic, tlsFailure, step);
     }
 
+    /** A temporary failure (as recorded for a retry). */
+    public static RecipientOutcome temporary(String recipient, String status, String remote, String diagnostic, boolean tlsFailure, String step) {
+        return new RecipientOutcome(recipient, Kind.TEMPORARY, status, remote, diagnostic, tlsFailure, step);
+    }
+
     public String recipient() {
         return recipient;
     }

@@ -1,5 +1,6 @@
 package io.mailsec.tls.outbound;
 
+import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
@@ -8,6 +9,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.time.Duration;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -32,26 +34,41 @@ public final class SmtpClient implements Closeable {
     private final Set<String> extensions = new LinkedHashSet<>();
     private SSLSession sslSession;
 
-    private SmtpClient(String host) {
+    private final SmtpTimeouts timeouts;
+
+    private SmtpClient(String host, SmtpTimeouts timeouts) {
         this.host = host;
+        this.timeouts = timeouts;
     }
 
-    /** Connects and reads the greeting (returned via {@link #greeting}). */
+    /** Connects with one timeout for every reply (tools and tests). */
     public static SmtpClient connect(String host, InetSocketAddress address, int connectTimeoutMs, int readTimeoutMs) throws IOException {
         return connect(host, address, null, connectTimeoutMs, readTimeoutMs);
     }
 
     /** As {@link #connect(String, InetSocketAddress, int, int)}, from the given local address (null: any). */
+    public static SmtpClient connect(String host, InetSocketAddress address, java.net.InetAddress localAddress, int connectTimeoutMs,
+                                     int readTimeoutMs) throws IOException {
+        Duration read = Duration.ofMillis(readTimeoutMs);
+        return connect(host, address, localAddress, new SmtpTimeouts(Duration.ofMillis(connectTimeoutMs), read, read, read, read));
+    }
+
+    /** Connects (the greeting is read by {@link #greeting}). */
+    public static SmtpClient connect(String host, InetSocketAddress address, SmtpTimeouts timeouts) throws IOException {
+        return connect(host, address, null, timeouts);
+    }
+
+    /** As {@link #connect(String, InetSocketAddress, SmtpTimeouts)}, from the given local address (null: any). */
     public static SmtpClient connect(String host, InetSocketAddress address, java.net.InetAddress localAddress,
-                                     int connectTimeoutMs, int readTimeoutMs) throws IOException {
-        SmtpClient c = new SmtpClient(host);
+                                     SmtpTimeouts timeouts) throws IOException {
+        SmtpClient c = new SmtpClient(host, timeouts);
         Socket s = new Socket();
         try {
             if (localAddress != null) {
                 s.bind(new InetSocketAddress(localAddress, 0));
             }
-            s.connect(address, connectTimeoutMs);
-            s.setSoTimeout(readTimeoutMs);
+            s.connect(address, SmtpTimeouts.millis(timeouts.connect));
+            s.setSoTimeout(SmtpTimeouts.millis(timeouts.greeting));
         } catch (IOException e) {
             s.close();
             throw e;
@@ -62,7 +79,9 @@ public final class SmtpClient implements Closeable {
 
     private void attach(Socket s) throws IOException {
         this.socket = s;
-        this.in = s.getInputStream();
+        // Buffered: a reply is read line by line, not a system call per byte. Nothing is buffered across
+        // STARTTLS: the server sends nothing between its 220 and the handshake.
+        this.in = new BufferedInputStream(s.getInputStream(), 4096);
         this.out = new BufferedOutputStream(s.getOutputStream(), 16 * 1024);
     }
 
@@ -71,6 +90,7 @@ public final class SmtpClient implements Closeable {
     }
 
     public SmtpReply greeting() throws IOException {
+        socket.setSoTimeout(SmtpTimeouts.millis(timeouts.greeting));
         return read();
     }
 
@@ -147,6 +167,7 @@ public final class SmtpClient implements Closeable {
         message.writeTo(dot);
         dot.finish();
         out.flush();
+        socket.setSoTimeout(SmtpTimeouts.millis(timeouts.dataEnd));
         return read();
     }
 
@@ -159,6 +180,7 @@ public final class SmtpClient implements Closeable {
     }
 
     public SmtpReply command(String line) throws IOException {
+        socket.setSoTimeout(SmtpTimeouts.millis(timeouts.command));
         out.write((line + "\r\n").getBytes(StandardCharsets.US_ASCII));
         out.flush();
         return read();

@@ -19,6 +19,7 @@ public final class TrackingEvent {
     public static final String BLOCKED = "blocked: TLS unavailable";
     public static final String BOUNCED = "bounced";
     public static final String DEFERRED = "deferred";
+    public static final String QUEUED = "queued";
 
     private final Map<String, Object> fields = new LinkedHashMap<>();
 

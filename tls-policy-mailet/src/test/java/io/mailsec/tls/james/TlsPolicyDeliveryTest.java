@@ -13,15 +13,15 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Properties;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 
 import javax.mail.MessagingException;
 import javax.mail.Session;
 import javax.mail.internet.MimeMessage;
 
 import org.apache.james.core.MailAddress;
-import org.apache.mailet.Attribute;
-import org.apache.mailet.AttributeValue;
+import org.apache.james.queue.api.MailQueueFactory;
+import org.apache.james.queue.api.RawMailQueueItemDecoratorFactory;
+import org.apache.james.queue.memory.MemoryMailQueueFactory;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.test.FakeMail;
 import org.apache.mailet.base.test.FakeMailContext;
@@ -67,8 +67,12 @@ class TlsPolicyDeliveryTest {
         }
     }
 
+    private static final List<TlsPolicyDelivery> MAILETS = new ArrayList<>();
+
     @AfterEach
     void clear() {
+        MAILETS.forEach(TlsPolicyDelivery::destroy);
+        MAILETS.clear();
         TRACKING.clear();
     }
 
@@ -82,9 +86,23 @@ class TlsPolicyDeliveryTest {
         for (int i = 0; i < params.length; i += 2) {
             b.setProperty(params[i], params[i + 1]);
         }
-        TlsPolicyDelivery m = new TlsPolicyDelivery();
-        m.init(b.build());
+        return mailet(b, new MemoryMailQueueFactory(new RawMailQueueItemDecoratorFactory()));
+    }
+
+    private static TlsPolicyDelivery mailet(FakeMailetConfig.Builder config, MailQueueFactory<?> queues) throws MessagingException {
+        TlsPolicyDelivery m = new TlsPolicyDelivery(io.mailsec.core.runtime.MailsecRuntime.standalone(), queues);
+        m.init(config.build());
+        MAILETS.add(m);
         return m;
+    }
+
+    /** The DSNs and other mail the mailet sent, once {@code n} are there (workers deliver asynchronously). */
+    private static List<FakeMailContext.SentMail> sent(FakeMailContext ctx, int n, Duration within) throws InterruptedException {
+        long end = System.nanoTime() + within.toNanos();
+        while (ctx.getSentMails().size() < n && System.nanoTime() < end) {
+            Thread.sleep(50);
+        }
+        return ctx.getSentMails();
     }
 
     private static FakeMail mail(String token, String sender, String... rcpts) throws Exception {
@@ -117,12 +135,13 @@ class TlsPolicyDeliveryTest {
         FakeMail mail = mail(token, "alice@sender.test", "bob@valid.tls.test", "carol@plain.tls.test", "dave@plain.tls.test");
         mailet(ctx).service(mail);
 
-        assertThat(mail.getState()).isEqualTo(Mail.GHOST);
+        assertThat(mail.getState()).as("queued: the spooler thread does not deliver").isEqualTo(Mail.GHOST);
+        assertThat(TRACKING).anyMatch(l -> l.contains("\"outcome\":\"queued\"") && l.contains("carol@plain.tls.test"));
         assertThat(env.postfix.message("Delivered-To: bob@valid.tls.test", Duration.ofSeconds(10))).contains(token);
         assertThat(env.postfix.message("Delivered-To: dave@plain.tls.test", Duration.ofSeconds(10))).contains(token);
         assertThat(env.postfix.message("Delivered-To: carol@plain.tls.test", Duration.ofMillis(300))).isNull();
 
-        assertThat(ctx.getSentMails()).singleElement().satisfies(sent -> {
+        assertThat(sent(ctx, 1, Duration.ofSeconds(10))).singleElement().satisfies(sent -> {
             assertThat(sent.getRecipients()).containsExactly(new MailAddress("alice@sender.test"));
             assertThat(sent.getSender() == null || sent.getSender().isNullSender()).as("DSN from <>").isTrue();
             String dsn = text(sent.getMsg());
@@ -137,32 +156,32 @@ class TlsPolicyDeliveryTest {
     }
 
     @Test
-    void retryModeRequeuesWithDelayThenBouncesKeepingTheOriginalTlsReason() throws Exception {
+    void retryModeRequeuesOnTheScheduleThenBouncesKeepingTheOriginalTlsReason() throws Exception {
         FakeMailContext ctx = FakeMailContext.defaultContext();
-        TlsPolicyDelivery m = mailet(ctx, "onTlsFailure", "retry", "maxRetries", "1", "retryDelay", "7s");
+        TlsPolicyDelivery m = mailet(ctx, "onTlsFailure", "retry", "maxRetries", "1", "retrySchedule", "2s");
         String token = UUID.randomUUID().toString();
-        FakeMail first = mail(token, "alice@sender.test", "carol@plain.tls.test");
-        m.service(first);
-        assertThat(first.getState()).isEqualTo(Mail.GHOST);
-        assertThat(ctx.getSentMails()).singleElement().satisfies(sent -> {
-            assertThat(sent.getState()).isEqualTo("relay");
-            assertThat(sent.getDelay()).contains(new FakeMailContext.Delay(7000, TimeUnit.MILLISECONDS));
-            assertThat(sent.getRecipients()).containsExactly(new MailAddress("carol@plain.tls.test"));
-            assertThat(sent.getAttributes().get(MailsecTlsAttributes.OUTBOUND_ATTEMPT).getValue().value()).isEqualTo(1);
-            assertThat(String.valueOf(sent.getAttributes().get(MailsecTlsAttributes.OUTBOUND_FIRST_FAILURE).getValue().value()))
-                    .contains("carol@plain.tls.test", "4.7.10", "STARTTLS not offered");
-        });
+        long start = System.nanoTime();
+        m.service(mail(token, "alice@sender.test", "carol@plain.tls.test"));
+        List<FakeMailContext.SentMail> dsns = sent(ctx, 1, Duration.ofSeconds(20));
+        long elapsed = (System.nanoTime() - start) / 1_000_000;
+        assertThat(dsns).singleElement().satisfies(sent -> assertThat(text(sent.getMsg()))
+                .contains("Status: 5.7.10", "TLS unavailable", "STARTTLS not offered", "failed step: starttls"));
+        assertThat(elapsed).as("the retry waited for its 2 s delay").isGreaterThanOrEqualTo(2000);
+        assertThat(TRACKING.stream().filter(l -> l.contains("carol@plain.tls.test") && l.contains("\"outcome\":\"blocked: TLS unavailable\"")))
+                .as("two attempts: the first and one retry").hasSize(2);
+    }
 
-        // The retry: the peer now refuses connections (a different error) and retries are exhausted.
-        ctx.resetSentMails();
-        String firstFailure = "carol@refused.tls.test\t4.7.10\ttrue\tstarttls\tmx.plain.tls.test [127.0.4.11]\t"
-                + "TLS unavailable (policy encrypt): STARTTLS not offered in the EHLO reply\n";
-        FakeMail retry = mail(token, "alice@sender.test", "carol@refused.tls.test");
-        retry.setAttribute(new Attribute(MailsecTlsAttributes.OUTBOUND_ATTEMPT, AttributeValue.of(1)));
-        retry.setAttribute(new Attribute(MailsecTlsAttributes.OUTBOUND_FIRST_FAILURE, AttributeValue.of(firstFailure)));
-        m.service(retry);
+    @Test
+    void aFinalFailureOfAnotherKindStillLeadsWithTheFirstTlsReason() throws Exception {
+        FakeMailContext ctx = FakeMailContext.defaultContext();
+        TlsPolicyDelivery m = mailet(ctx, "onTlsFailure", "retry", "maxRetries", "1");
+        FakeMail retry = mail(UUID.randomUUID().toString(), "alice@sender.test", "carol@refused.tls.test");
+        DeliveryState.queued(retry, java.time.Instant.now());
+        DeliveryState.retry(retry, 1, java.time.Instant.now(), java.util.Map.of("carol@refused.tls.test",
+                io.mailsec.tls.outbound.RecipientOutcome.temporary("carol@refused.tls.test", "4.7.10", "mx.plain.tls.test [127.0.4.11]",
+                        "TLS unavailable (policy encrypt): STARTTLS not offered in the EHLO reply", true, "starttls")), false);
+        m.deliver(retry);
         assertThat(ctx.getSentMails()).singleElement().satisfies(sent -> {
-            assertThat(sent.getDelay()).isEmpty();
             String dsn = text(sent.getMsg());
             assertThat(dsn).contains("Status: 5.7.10", "TLS unavailable", "STARTTLS not offered", "failed step: starttls",
                     "last attempt:", "connect failed");
@@ -170,12 +189,28 @@ class TlsPolicyDeliveryTest {
     }
 
     @Test
-    void nonTlsTemporaryFailureIsRetriedEvenInBounceMode() throws Exception {
+    void nonTlsTemporaryFailureIsRetriedEvenInBounceModeWithTypedState() throws Exception {
         FakeMailContext ctx = FakeMailContext.defaultContext();
-        FakeMail mail = mail(UUID.randomUUID().toString(), "alice@sender.test", "x@refused.tls.test");
-        mailet(ctx, "retryDelay", "1m").service(mail);
-        assertThat(ctx.getSentMails()).singleElement().satisfies(sent ->
-                assertThat(sent.getDelay()).contains(new FakeMailContext.Delay(60000, TimeUnit.MILLISECONDS)));
+        MemoryMailQueueFactory queues = new MemoryMailQueueFactory(new RawMailQueueItemDecoratorFactory());
+        TlsPolicyDelivery m = mailet(FakeMailetConfig.builder().mailetName("TlsPolicyDelivery").mailetContext(ctx)
+                .setProperty("policyFile", policy.toString()).setProperty("dnsServers", PeerEnvironment.DNS)
+                .setProperty("heloName", "mx.sender.test").setProperty("connectTimeout", "5s").setProperty("retrySchedule", "1h")
+                .setProperty("queue", "retry-test"), queues);
+        m.service(mail(UUID.randomUUID().toString(), "alice@sender.test", "x@refused.tls.test"));
+        var queue = queues.getQueue(org.apache.james.queue.api.MailQueueName.of("retry-test")).orElseThrow();
+        long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while ((queue.getSize() == 0 || TRACKING.stream().noneMatch(l -> l.contains("\"outcome\":\"deferred\"")))
+                && System.nanoTime() < end) {
+            Thread.sleep(50);
+        }
+        List<Mail> queued = new ArrayList<>();
+        queue.browse().forEachRemaining(i -> queued.add(i.getMail()));
+        assertThat(queued).as("back in the queue for later").singleElement().satisfies(q -> {
+            assertThat(DeliveryState.attempts(q)).isEqualTo(1);
+            assertThat(DeliveryState.nextAttempt(q).orElseThrow()).isAfter(java.time.Instant.now().plus(Duration.ofMinutes(59)));
+            assertThat(DeliveryState.firstFailures(q).get("x@refused.tls.test").diagnostic()).contains("connect failed");
+        });
+        assertThat(ctx.getSentMails()).as("no DSN yet").isEmpty();
     }
 
     @Test
@@ -183,7 +218,7 @@ class TlsPolicyDeliveryTest {
         FakeMailContext ctx = FakeMailContext.defaultContext();
         FakeMail mail = mail(UUID.randomUUID().toString(), null, "carol@plain.tls.test");
         mailet(ctx).service(mail);
-        assertThat(ctx.getSentMails()).singleElement().satisfies(sent -> {
+        assertThat(sent(ctx, 1, Duration.ofSeconds(10))).singleElement().satisfies(sent -> {
             assertThat(sent.getSender().isNullSender()).isTrue();
             // the context names no postmaster here, so the mailet's default postmaster@<heloName> is used
             assertThat(sent.getRecipients()).singleElement().satisfies(r -> assertThat(r.asString()).startsWith("postmaster@"));
@@ -196,12 +231,14 @@ class TlsPolicyDeliveryTest {
     @Test
     void badParametersFailInitNamingParameterAndValue() {
         FakeMailContext ctx = FakeMailContext.defaultContext();
-        assertThatThrownBy(() -> mailet(ctx, "retryDelay", "soon")).hasMessageContaining("invalid parameter retryDelay='soon'");
+        assertThatThrownBy(() -> mailet(ctx, "retrySchedule", "5m, soon")).hasMessageContaining("invalid parameter retrySchedule='5m, soon'");
+        assertThatThrownBy(() -> mailet(ctx, "deliveryThreads", "0")).hasMessageContaining("invalid parameter deliveryThreads='0'");
+        assertThatThrownBy(() -> mailet(ctx, "sessionTimeout", "1ms")).hasMessageContaining("invalid parameter sessionTimeout='1ms'");
         assertThatThrownBy(() -> mailet(ctx, "onTlsFailure", "ignore")).hasMessageContaining("invalid parameter onTlsFailure='ignore'");
         assertThatThrownBy(() -> mailet(ctx, "maxRetries", "-1")).hasMessageContaining("invalid parameter maxRetries='-1'");
         assertThatThrownBy(() -> mailet(ctx, "trustStore", "/nonexistent.pem")).hasMessageContaining("invalid parameter trustStore='/nonexistent.pem'");
         assertThatThrownBy(() -> mailet(ctx, "policyFile", "/nonexistent.policy")).hasMessageContaining("invalid parameter policyFile='/nonexistent.policy'");
         assertThatThrownBy(() -> mailet(ctx, "bogus", "1")).isInstanceOf(MessagingException.class)
-                .hasMessageContaining("unknown parameter bogus").hasMessageContaining("retryDelay");
+                .hasMessageContaining("unknown parameter bogus").hasMessageContaining("retrySchedule");
     }
 }

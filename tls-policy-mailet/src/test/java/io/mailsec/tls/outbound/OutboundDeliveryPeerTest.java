@@ -35,7 +35,7 @@ class OutboundDeliveryPeerTest {
     static void start() throws Exception {
         env = PeerEnvironment.start();
         delivery = new OutboundDelivery(DnsjavaResolver.create(List.of(PeerEnvironment.DNS), Duration.ofSeconds(5)),
-                CertificateChecker.fromFile(env.caFile), "client.tls.test", 25, 5000, 30000, new TrackingLog(TRACKING::add));
+                CertificateChecker.fromFile(env.caFile), "client.tls.test", 25, new SmtpTimeouts(Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofSeconds(30), Duration.ofSeconds(30), Duration.ofSeconds(60)), new TrackingLog(TRACKING::add));
     }
 
     @AfterAll
@@ -207,5 +207,38 @@ class OutboundDeliveryPeerTest {
         Sent s = send("nonexistent.tls.test", TlsLevel.MAY);
         assertThat(s.outcomes.get(0).kind()).isEqualTo(RecipientOutcome.Kind.PERMANENT);
         assertThat(s.outcomes.get(0).status()).isEqualTo("5.1.2");
+    }
+
+    /** A tarpit that answers one byte at a time, each within the read timeout: only the session deadline ends it. */
+    @Test
+    void aTarpitDrippingBytesIsCutOffAtTheSessionDeadline() throws Exception {
+        try (java.net.ServerSocket tarpit = new java.net.ServerSocket(0, 5, java.net.InetAddress.getByName("127.0.0.1"))) {
+            Thread drip = new Thread(() -> {
+                try (java.net.Socket c = tarpit.accept()) {
+                    for (int i = 0; i < 100; i++) {
+                        c.getOutputStream().write('2');
+                        c.getOutputStream().flush();
+                        Thread.sleep(200);
+                    }
+                } catch (Exception ignored) {
+                    // the client hung up: what the test wants
+                }
+            });
+            drip.setDaemon(true);
+            drip.start();
+            OutboundDelivery d = new OutboundDelivery(DnsjavaResolver.create(List.of(PeerEnvironment.DNS), Duration.ofSeconds(5)),
+                    CertificateChecker.fromFile(env.caFile), "client.tls.test", tarpit.getLocalPort(),
+                    new SmtpTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(1),
+                            Duration.ofSeconds(2)), null);
+            long start = System.nanoTime();
+            List<RecipientOutcome> out = d.deliver(new OutboundDelivery.Job("a@sender.test", "[127.0.0.1]", List.of("b@[127.0.0.1]"),
+                    new PolicyMatch(TlsLevel.MAY, "default", EntryKind.DEFAULT, 0), o -> o.write('x'), "<t@sender.test>", 1));
+            long ms = (System.nanoTime() - start) / 1_000_000;
+            assertThat(out).singleElement().satisfies(o -> {
+                assertThat(o.kind()).isEqualTo(RecipientOutcome.Kind.TEMPORARY);
+                assertThat(o.diagnostic()).contains("greeting: session deadline of 2s exceeded");
+            });
+            assertThat(ms).as("cut off at the deadline, not after 100 bytes").isBetween(1900L, 6000L);
+        }
     }
 }

@@ -1,0 +1,211 @@
+package io.mailsec.tls.james;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+
+import org.apache.james.queue.api.MailQueue;
+import org.apache.james.queue.api.MailQueue.MailQueueItem;
+import org.apache.mailet.Mail;
+import org.reactivestreams.Subscriber;
+import org.reactivestreams.Subscription;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.mailsec.tls.outbound.DestinationSlots;
+
+/**
+ * The outbound queue and its workers: mail is handed to a James {@link MailQueue} (memory, RabbitMQ,
+ * whatever the server runs) and delivered by {@code threads} workers of our own, at most
+ * {@code perDestination} at a time per destination. Only the {@code MailQueue} API is used.
+ *
+ * <p>The queue is not trusted to honour enqueue delays (James's RabbitMQ queue ignores them): a mail
+ * dequeued before its {@code nextAttempt} is held here until then, not delivered early and not
+ * re-queued in a loop. Held mail and mail waiting for a busy destination stay unacknowledged, so a
+ * persistent queue delivers them again after a crash.
+ */
+final class DeliveryQueue implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(DeliveryQueue.class);
+
+    /** Delivers one mail (one destination); must not throw for a delivery failure. */
+    interface Handler {
+        void deliver(Mail mail) throws Exception;
+
+        /** Last resort for a mail whose delivery threw: it must end somewhere (the error processor), not vanish. */
+        void crashed(Mail mail, Exception e) throws Exception;
+    }
+
+    private final MailQueue queue;
+    private final int threads;
+    private final int perDestination;
+    private final Handler handler;
+    private final Function<Mail, String> destination;
+    private final Clock clock;
+    private final DestinationSlots<MailQueueItem> slots;
+    private final ThreadPoolExecutor workers;
+    private final ScheduledExecutorService timer;
+    private final AtomicInteger held = new AtomicInteger();
+    private volatile Subscription subscription;
+    private volatile boolean closed;
+
+    DeliveryQueue(MailQueue queue, int threads, int perDestination, Handler handler, Function<Mail, String> destination, Clock clock) {
+        this.queue = queue;
+        this.threads = threads;
+        this.perDestination = perDestination;
+        this.handler = handler;
+        this.destination = destination;
+        this.clock = clock;
+        this.slots = new DestinationSlots<>(perDestination);
+        String name = queue.getName().asString();
+        AtomicInteger n = new AtomicInteger();
+        this.workers = new ThreadPoolExecutor(threads, threads, 1, TimeUnit.MINUTES, new LinkedBlockingQueue<>(), r -> {
+            Thread t = new Thread(r, "mailsec-delivery-" + name + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "mailsec-delivery-" + name + "-timer");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    String name() {
+        return queue.getName().asString();
+    }
+
+    void enqueue(Mail mail, Duration delay) throws MailQueue.MailQueueException {
+        if (delay.isZero()) {
+            queue.enQueue(mail);
+        } else {
+            queue.enQueue(mail, delay);
+        }
+    }
+
+    void start() {
+        queue.deQueue().subscribe(new Subscriber<MailQueueItem>() {
+            @Override
+            public void onSubscribe(Subscription s) {
+                subscription = s;
+                request(threads);
+            }
+
+            @Override
+            public void onNext(MailQueueItem item) {
+                arrive(item);
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                if (!closed) {
+                    LOG.error("event=delivery-queue-error queue={} error=\"{}\"", name(), t.toString(), t);
+                }
+            }
+
+            @Override
+            public void onComplete() {
+                LOG.info("event=delivery-queue-complete queue={}", name());
+            }
+        });
+        LOG.info("event=delivery-queue-start queue={} threads={} perDestination={}", name(), threads, perDestination);
+    }
+
+    private void arrive(MailQueueItem item) {
+        Optional<Instant> next = DeliveryState.nextAttempt(item.getMail());
+        long wait = next.map(t -> t.toEpochMilli() - clock.millis()).orElse(0L);
+        if (wait > 0) {
+            // Dequeued early (the queue ignored the delay): hold it, do not deliver it and do not re-queue it.
+            held.incrementAndGet();
+            timer.schedule(() -> {
+                held.decrementAndGet();
+                dispatch(item);
+            }, wait, TimeUnit.MILLISECONDS);
+            request(1);
+            return;
+        }
+        dispatch(item);
+    }
+
+    private void dispatch(MailQueueItem item) {
+        String dest = destination.apply(item.getMail());
+        if (slots.acquireOrWait(dest, item)) {
+            workers.execute(() -> run(dest, item));
+        } else {
+            // Waits for a slot of its destination; the worker that frees one delivers it.
+            request(1);
+        }
+    }
+
+    private void run(String dest, MailQueueItem first) {
+        MailQueueItem item = first;
+        while (item != null) {
+            handle(item);
+            item = slots.releaseOrNext(dest).orElse(null);
+        }
+        request(1);
+    }
+
+    private void handle(MailQueueItem item) {
+        Mail mail = item.getMail();
+        try {
+            handler.deliver(mail);
+            item.done(MailQueueItem.CompletionStatus.SUCCESS);
+        } catch (Exception e) {
+            LOG.error("event=delivery-crashed queue={} mail={} error=\"{}\"", name(), mail.getName(), e.toString(), e);
+            try {
+                handler.crashed(mail, e);
+                item.done(MailQueueItem.CompletionStatus.SUCCESS);
+            } catch (Exception again) {
+                LOG.error("event=delivery-crashed-twice queue={} mail={} error=\"{}\" action=left-in-queue", name(), mail.getName(),
+                        again.toString(), again);
+                try {
+                    item.done(MailQueueItem.CompletionStatus.RETRY);
+                } catch (Exception ignored) {
+                    // the queue keeps it unacknowledged
+                }
+            }
+        }
+    }
+
+    private synchronized void request(long n) {
+        if (!closed && subscription != null) {
+            subscription.request(n);
+        }
+    }
+
+    int held() {
+        return held.get();
+    }
+
+    int waiting() {
+        return slots.waiting();
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        Subscription s = subscription;
+        if (s != null) {
+            s.cancel();
+        }
+        timer.shutdownNow();
+        workers.shutdown();
+        try {
+            if (!workers.awaitTermination(5, TimeUnit.SECONDS)) {
+                LOG.warn("event=delivery-queue-stop queue={} busy={} note=\"deliveries still running; an unfinished mail stays in a "
+                        + "persistent queue\"", name(), workers.getActiveCount());
+                workers.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
