@@ -33,7 +33,7 @@ import java.util.Set;
 public final class DkimCommand implements Subcommand {
     private static final String USAGE = String.join("\n",
             "usage: mailsec dkim <subcommand> [options]",
-            "  keygen --algorithm rsa|ed25519 [--bits 2048] --domain D --selector S --out DIR [--table FILE]",
+            "  keygen [--algorithm rsa|ed25519 (default rsa)] [--bits 2048] --domain D --selector S --out DIR [--table FILE]",
             "         [--cname-zone ZONE] [--json]",
             "      writes DIR/S.D.pem (PKCS#8), prints the DNS TXT record (255-byte strings) and the key-table line;",
             "      --table appends that line to the key table FILE (unless the domain and selector are in it);",
