@@ -76,6 +76,7 @@ copy_plugin_jars "$ROOT" "$WORK/extensions-jars"
 map_port() { # file standard-port new-port
   sed -i "s#<bind>0.0.0.0:$2</bind>#<bind>$BIND:$3</bind>#" "$WORK/conf/$1"
 }
+sed -i "s#>mail\.mailsec\.test</helloName>#>mail.$DEMO_DOMAIN</helloName>#" "$WORK/conf/smtpserver.xml"
 map_port smtpserver.xml 25 "$SMTP_PORT"
 map_port smtpserver.xml 587 "$SUBMISSION_PORT"
 map_port smtpserver.xml 465 "$SMTPS_PORT"

@@ -26,5 +26,6 @@ copy_plugin_jars "$ROOT" "$DEPLOY/extensions-jars"
 # container's loopback for the (loopback-only) port mapping to reach it
 sed -i 's#<clamd>127.0.0.1:3310</clamd>#<clamd>clamd:3310</clamd>#' "$DEPLOY/conf/mailetcontainer.xml"
 sed -i 's#^host=.*#host=0.0.0.0#' "$DEPLOY/conf/webadmin.properties"
+sed -i "s#>mail\.mailsec\.test</helloName>#>$HOST</helloName>#" "$DEPLOY/conf/smtpserver.xml"
 "$ROOT/james-conf/bin/make-test-tls.sh" "$DEPLOY/conf/tls" "$HOST"
 echo "prepared $DEPLOY (conf/, extensions-jars/, conf/tls/) for $HOST" >&2

@@ -89,7 +89,8 @@ class StageParametersTest {
                 Arguments.of("SpfCheck", (Supplier<Mailet>) SpfCheck::new, Map.of()),
                 Arguments.of("DmarcCheck", (Supplier<Mailet>) DmarcCheck::new, Map.of()),
                 Arguments.of("MailAuthCheck", (Supplier<Mailet>) MailAuthCheck::new, Map.of()),
-                Arguments.of("TlsPolicyDelivery", (Supplier<Mailet>) StageParametersTest::delivery, Map.of("policyFile", policy.toString())));
+                Arguments.of("TlsPolicyDelivery", (Supplier<Mailet>) StageParametersTest::delivery,
+                        Map.of("policyFile", policy.toString(), "heloName", "mx.stage.test")));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -114,7 +114,9 @@ class StockConfigurationIT {
         String keygen = cli("dkim", "keygen", "--domain", DOMAIN, "--selector", "s2026", "--out", c.resolve("dkim").toString(),
                 "--table", c.resolve("dkim/keytable").toString());
         assertThat(Files.readString(c.resolve("dkim/keytable"))).contains(DOMAIN + " selector=s2026 key=s2026." + DOMAIN + ".pem");
-        // 7. the resolvers (the test's DNS server)
+        // 7. the server's name (the sample has none: outbound delivery would say EHLO localhost and refuses to) and the resolvers
+        edit(c.resolve("smtpserver.xml"), "(<jmxName>smtpserver-global</jmxName>)",
+                "$1\n        <helloName autodetect=\"false\">mail." + DOMAIN + "</helloName>");
         edit(c.resolve("dnsservice.xml"), "<autodiscover>true</autodiscover>",
                 "<servers><server>" + DNS + "</server></servers><autodiscover>false</autodiscover>");
         // This machine only: no JMX port, no JMAP listener, the log file in the working directory.

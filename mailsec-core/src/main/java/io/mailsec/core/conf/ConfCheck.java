@@ -280,7 +280,7 @@ public final class ConfCheck {
     }
 
     private static boolean fqdn(String name) {
-        return name.matches("(?i)([a-z0-9]([a-z0-9-]*[a-z0-9])?\\.)+[a-z]([a-z0-9-]*[a-z0-9])?\\.?");
+        return io.mailsec.core.dns.HostNames.isFqdn(name);
     }
 
     private static String jmxName(Element server) {

@@ -40,10 +40,26 @@ public class MailsecModule extends AbstractModule {
     MailsecRuntime runtime(ConfigurationProvider configuration, Configuration james) throws ConfigurationException {
         List<String> servers = List.of(configuration.getConfiguration("dnsservice").getStringArray("servers.server"));
         Path workingDirectory = Path.of(james.directories().getRootDirectory()).toAbsolutePath().normalize();
-        LOG.info("event=mailsec-runtime workingDirectory={} dnsServers={}", workingDirectory,
-                servers.isEmpty() ? "(system resolvers)" : String.join(",", servers));
+        String serverName = helloName(configuration);
+        LOG.info("event=mailsec-runtime workingDirectory={} dnsServers={} serverName={}", workingDirectory,
+                servers.isEmpty() ? "(system resolvers)" : String.join(",", servers), serverName == null ? "(none configured)" : serverName);
         checkConfiguration(workingDirectory, james.configurationPath().asString());
-        return new MailsecRuntime(servers);
+        return new MailsecRuntime(servers, serverName);
+    }
+
+    /** The first explicit {@code <helloName autodetect="false">} of smtpserver.xml: the name the administrator gave the server. */
+    static String helloName(ConfigurationProvider configuration) {
+        try {
+            for (var server : configuration.getConfiguration("smtpserver").configurationsAt("smtpserver")) {
+                String name = server.getString("helloName", "").trim();
+                if (!name.isEmpty() && !server.getBoolean("helloName[@autodetect]", true)) {
+                    return name;
+                }
+            }
+        } catch (ConfigurationException | RuntimeException e) {
+            LOG.warn("event=mailsec-runtime serverName=unknown error=\"smtpserver.xml: {}\"", e.toString());
+        }
+        return null;
     }
 
     static void checkConfiguration(Path workingDirectory, String configurationPath) {

@@ -31,6 +31,7 @@ public final class MailsecRuntime {
     private static final MailsecRuntime STANDALONE = new MailsecRuntime(List.of());
 
     private final List<String> jamesDnsServers;
+    private final String serverName;
     private final Map<String, DnsResolver> resolvers = new ConcurrentHashMap<>();
     private final Map<List<Object>, Object> shared = new ConcurrentHashMap<>();
 
@@ -56,7 +57,18 @@ public final class MailsecRuntime {
 
     /** @param jamesDnsServers the servers of James's dnsservice.xml, "host[:port]" each; empty = system resolvers */
     public MailsecRuntime(List<String> jamesDnsServers) {
+        this(jamesDnsServers, null);
+    }
+
+    /** @param serverName the name James's smtpserver.xml gives the server ({@code helloName autodetect="false"}), or null */
+    public MailsecRuntime(List<String> jamesDnsServers, String serverName) {
         this.jamesDnsServers = List.copyOf(jamesDnsServers);
+        this.serverName = serverName == null || serverName.isBlank() ? null : serverName.trim();
+    }
+
+    /** The host name James's own configuration gives this server, when it gives one. */
+    public java.util.Optional<String> serverName() {
+        return java.util.Optional.ofNullable(serverName);
     }
 
     /** The runtime of code running outside James: the CLI, tests, embedding. */

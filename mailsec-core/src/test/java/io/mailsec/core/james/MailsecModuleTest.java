@@ -23,9 +23,12 @@ class MailsecModuleTest {
     void oneRuntimeWithJamesDnsServersFromItsConfigurationObject(@TempDir Path dir) {
         String xml = "<dnsservice><servers><server>127.0.6.53</server><!-- <server>10.9.9.9</server> -->"
                 + "<server>10.0.0.1</server></servers><autodiscover>false</autodiscover></dnsservice>";
+        String smtp = "<smtpservers><smtpserver><helloName autodetect=\"true\">ignored</helloName></smtpserver>"
+                + "<smtpserver><helloName autodetect=\"false\">mx.example.test</helloName></smtpserver></smtpservers>";
         ConfigurationProvider james = (component, level) -> {
-            assertThat(component).isEqualTo("dnsservice");
-            return FileConfigurationProvider.getConfig(new ByteArrayInputStream(xml.getBytes(StandardCharsets.UTF_8)));
+            assertThat(component).isIn("dnsservice", "smtpserver");
+            return FileConfigurationProvider.getConfig(new ByteArrayInputStream((component.equals("dnsservice") ? xml : smtp)
+                    .getBytes(StandardCharsets.UTF_8)));
         };
         Configuration layout = Configuration.builder().workingDirectory(dir.toFile()).build();
         Injector parent = Guice.createInjector(binder -> {
@@ -36,6 +39,7 @@ class MailsecModuleTest {
         MailsecRuntime runtime = extensions.getInstance(MailsecRuntime.class);
         assertThat(extensions.getInstance(MailsecRuntime.class)).isSameAs(runtime);
         assertThat(runtime.dnsServers("")).containsExactly("127.0.6.53", "10.0.0.1");
+        assertThat(runtime.serverName()).as("the first helloName the administrator set (autodetect=false)").contains("mx.example.test");
     }
 
     /** At start the module runs the checks that need no DNS: each problem a WARN line naming the check. */

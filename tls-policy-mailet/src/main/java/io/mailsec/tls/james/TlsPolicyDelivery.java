@@ -1,7 +1,6 @@
 package io.mailsec.tls.james;
 
 import java.io.ByteArrayInputStream;
-import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -105,7 +104,8 @@ public class TlsPolicyDelivery extends GenericMailet {
         // the shared resolver and cache of every stage (SPF, DKIM, DMARC look up through it too)
         io.mailsec.core.dns.DnsResolver dns = DnsParameters.resolver(p, runtime);
         List<String> dnsServers = runtime.dnsServers(p.string("dnsServers", ""));
-        heloName = p.string("heloName", localHostName());
+        EhloName ehlo = EhloName.choose(p, runtime, getMailetContext().getPostmaster(), dns);
+        heloName = ehlo.name;
         int port = p.integer("port", 25, 1, 65535);
         SmtpTimeouts d = SmtpTimeouts.DEFAULTS;
         Duration min = Duration.ofMillis(100);
@@ -144,24 +144,21 @@ public class TlsPolicyDelivery extends GenericMailet {
             }
         }, TlsPolicyDelivery::destination, clock);
         queue.start();
-        LOG.info("event=tls-delivery-init policy={} onTlsFailure={} retry=\"{}\" delayWarningAfter={} trustStore={} heloName={} "
+        LOG.info("event=tls-delivery-init policy={} onTlsFailure={} retry=\"{}\" delayWarningAfter={} trustStore={} heloName={} heloNameSource=\"{}\" "
                         + "dnsServers={} queue={} threads={} perDestination={} timeouts=\"{}\"",
-                store.file(), onTls, schedule, delayWarningAfter, certificates.trustSource(), heloName,
+                store.file(), onTls, schedule, delayWarningAfter, certificates.trustSource(), heloName, ehlo.source,
                 dnsServers.isEmpty() ? "system" : String.join(",", dnsServers), queueName, threads, perDestination, timeouts);
+    }
+
+    /** The EHLO name in use (chosen at init). */
+    String heloName() {
+        return heloName;
     }
 
     @Override
     public void destroy() {
         if (queue != null) {
             queue.close();
-        }
-    }
-
-    private static String localHostName() {
-        try {
-            return InetAddress.getLocalHost().getCanonicalHostName();
-        } catch (Exception e) {
-            return "localhost";
         }
     }
 
@@ -226,6 +223,7 @@ public class TlsPolicyDelivery extends GenericMailet {
             groups.computeIfAbsent(key, k -> new ArrayList<>()).add(r.asString());
             groupPolicy.put(key, m);
         }
+        boolean needsSmtpUtf8 = needsSmtpUtf8(mail, message);
         List<RecipientOutcome> failed = new ArrayList<>();
         List<RecipientOutcome> retry = new ArrayList<>();
         Optional<Duration> next = schedule.next(attempt, queuedAt, now);
@@ -238,7 +236,7 @@ public class TlsPolicyDelivery extends GenericMailet {
                         } catch (MessagingException e) {
                             throw new java.io.IOException("cannot read message: " + e.getMessage(), e);
                         }
-                    }, messageId, attempt));
+                    }, messageId, attempt, mail.getMessageSize(), needsSmtpUtf8));
             for (RecipientOutcome o : outcomes) {
                 switch (o.kind()) {
                     case DELIVERED:
@@ -261,6 +259,29 @@ public class TlsPolicyDelivery extends GenericMailet {
         if (!failed.isEmpty()) {
             bounce(mail, message, sender, messageId, withOriginalReason(failed, firstFailures));
         }
+    }
+
+    /** RFC 6531: a non-ASCII envelope address or header needs a peer that offers SMTPUTF8. */
+    static boolean needsSmtpUtf8(Mail mail, MimeMessage message) throws MessagingException {
+        if (!ascii(mail.getMaybeSender().asString(""))) {
+            return true;
+        }
+        for (MailAddress r : mail.getRecipients()) {
+            if (!ascii(r.asString())) {
+                return true;
+            }
+        }
+        Enumeration<String> lines = message.getAllHeaderLines();
+        while (lines.hasMoreElements()) {
+            if (!ascii(lines.nextElement())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean ascii(String s) {
+        return s.chars().allMatch(c -> c < 0x80);
     }
 
     private void scheduleRetry(Mail mail, MimeMessage message, List<RecipientOutcome> retry, int attempt, Instant queuedAt, Instant now,

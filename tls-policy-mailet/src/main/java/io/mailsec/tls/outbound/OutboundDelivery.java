@@ -79,9 +79,22 @@ public final class OutboundDelivery {
         final SmtpClient.MessageWriter message;
         final String messageId;
         final int attempt;
+        final long size;
+        final boolean smtputf8;
 
         public Job(String sender, String domain, List<String> recipients, PolicyMatch policy,
                    SmtpClient.MessageWriter message, String messageId, int attempt) {
+            this(sender, domain, recipients, policy, message, messageId, attempt, -1, false);
+        }
+
+        /**
+         * @param size the message's size in bytes (-1: unknown), checked against the peer's SIZE and announced (RFC 1870)
+         * @param smtputf8 the envelope or the headers are not ASCII: the peer must offer SMTPUTF8 (RFC 6531)
+         */
+        public Job(String sender, String domain, List<String> recipients, PolicyMatch policy,
+                   SmtpClient.MessageWriter message, String messageId, int attempt, long size, boolean smtputf8) {
+            this.size = size;
+            this.smtputf8 = smtputf8;
             this.sender = sender;
             this.domain = domain.toLowerCase(Locale.ROOT);
             this.recipients = List.copyOf(recipients);
@@ -236,7 +249,23 @@ public final class OutboundDelivery {
                 return finish(job, c, r.fail(Step.STARTTLS, "TLS required but not established", true));
             }
             r.step = Step.MAIL;
-            SmtpReply m = c.mailFrom(job.sender);
+            String limit = c.extensionParameter("SIZE");
+            long max = limit == null || !limit.matches("\\d{1,18}") ? 0 : Long.parseLong(limit);
+            if (job.size > 0 && max > 0 && job.size > max) {
+                r.fail(Step.MAIL, "message of " + job.size + " bytes exceeds the " + max + " bytes " + host + " accepts (SIZE, RFC 1870)", false);
+                r.permanent = true;
+                r.status = "5.3.4";
+                return finish(job, c, r);
+            }
+            if (job.smtputf8 && !c.supports("SMTPUTF8")) {
+                r.fail(Step.MAIL, "the message needs SMTPUTF8 (non-ASCII addresses or headers) and " + host
+                        + " does not offer it (RFC 6531 §3.5)", false);
+                r.permanent = true;
+                r.status = "5.6.7";
+                return finish(job, c, r);
+            }
+            String parameters = (limit != null && job.size > 0 ? " SIZE=" + job.size : "") + (job.smtputf8 ? " SMTPUTF8" : "");
+            SmtpReply m = c.mailFrom(job.sender, parameters);
             if (!m.isPositive()) {
                 r.fail(Step.MAIL, "MAIL FROM: " + m, false);
                 r.permanent = m.isPermanent();
@@ -286,6 +315,7 @@ public final class OutboundDelivery {
         to.tlsFailure = from.tlsFailure;
         to.permanent = from.permanent;
         to.reason = from.reason;
+        to.status = from.status;
         to.tls = from.tls;
         to.protocol = from.protocol;
         to.cipher = from.cipher;
@@ -374,7 +404,7 @@ public final class OutboundDelivery {
             SmtpReply reply = r.replies.get(rcpt);
             if (reply == null) {
                 out.add(new RecipientOutcome(rcpt, r.permanent ? RecipientOutcome.Kind.PERMANENT : RecipientOutcome.Kind.TEMPORARY,
-                        r.permanent ? "5.0.0" : "4.0.0", r.remote(), r.reason, r.tlsFailure, r.step.word()));
+                        r.status != null ? r.status : r.permanent ? "5.0.0" : "4.0.0", r.remote(), r.reason, r.tlsFailure, r.step.word()));
             } else if (reply.isPositive()) {
                 out.add(new RecipientOutcome(rcpt, RecipientOutcome.Kind.DELIVERED, "2.0.0", r.remote(), reply.toString(), false, "done"));
             } else {

@@ -32,6 +32,7 @@ public final class SmtpClient implements Closeable {
     private InputStream in;
     private OutputStream out;
     private final Set<String> extensions = new LinkedHashSet<>();
+    private final java.util.Map<String, String> extensionParameters = new java.util.HashMap<>();
     private SSLSession sslSession;
 
     private final SmtpTimeouts timeouts;
@@ -97,12 +98,15 @@ public final class SmtpClient implements Closeable {
     /** EHLO, falling back to HELO when EHLO is refused; records the advertised extensions. */
     public SmtpReply ehlo(String heloName) throws IOException {
         extensions.clear();
+        extensionParameters.clear();
         SmtpReply r = command("EHLO " + heloName);
         if (r.code() == 250) {
             for (int i = 1; i < r.lines().size(); i++) {
                 String l = r.lines().get(i).trim();
                 int sp = l.indexOf(' ');
-                extensions.add((sp < 0 ? l : l.substring(0, sp)).toUpperCase(Locale.ROOT));
+                String keyword = (sp < 0 ? l : l.substring(0, sp)).toUpperCase(Locale.ROOT);
+                extensions.add(keyword);
+                extensionParameters.put(keyword, sp < 0 ? "" : l.substring(sp + 1).trim());
             }
             return r;
         }
@@ -114,6 +118,11 @@ public final class SmtpClient implements Closeable {
 
     public boolean supports(String extension) {
         return extensions.contains(extension.toUpperCase(Locale.ROOT));
+    }
+
+    /** The parameters the server gave an extension in its EHLO reply ("" when none, null when not offered). */
+    public String extensionParameter(String extension) {
+        return extensionParameters.get(extension.toUpperCase(Locale.ROOT));
     }
 
     /**
@@ -145,7 +154,12 @@ public final class SmtpClient implements Closeable {
     }
 
     public SmtpReply mailFrom(String sender) throws IOException {
-        return command("MAIL FROM:<" + (sender == null ? "" : sender) + ">");
+        return mailFrom(sender, "");
+    }
+
+    /** MAIL FROM with ESMTP parameters (e.g. " SIZE=1234 SMTPUTF8"), each with its leading space. */
+    public SmtpReply mailFrom(String sender, String parameters) throws IOException {
+        return command("MAIL FROM:<" + (sender == null ? "" : sender) + ">" + parameters);
     }
 
     public SmtpReply rcptTo(String recipient) throws IOException {

@@ -229,9 +229,23 @@ class TlsPolicyDeliveryTest {
     }
 
     @Test
+    void theEhloNameComesFromJamesConfigurationWhenNotGiven() throws Exception {
+        FakeMailContext ctx = FakeMailContext.defaultContext();
+        FakeMailetConfig config = FakeMailetConfig.builder().mailetName("TlsPolicyDelivery").mailetContext(ctx)
+                .setProperty("policyFile", policy.toString()).setProperty("dnsServers", PeerEnvironment.DNS).build();
+        TlsPolicyDelivery m = new TlsPolicyDelivery(new io.mailsec.core.runtime.MailsecRuntime(List.of(), "mx.configured.test"),
+                new MemoryMailQueueFactory(new RawMailQueueItemDecoratorFactory()));
+        m.init(config);
+        MAILETS.add(m);
+        assertThat(m.heloName()).as("smtpserver.xml's helloName, as MailsecModule reads it").isEqualTo("mx.configured.test");
+    }
+
+    @Test
     void badParametersFailInitNamingParameterAndValue() {
         FakeMailContext ctx = FakeMailContext.defaultContext();
         assertThatThrownBy(() -> mailet(ctx, "retrySchedule", "5m, soon")).hasMessageContaining("invalid parameter retrySchedule='5m, soon'");
+        assertThatThrownBy(() -> mailet(ctx, "heloName", "localhost")).hasMessageContaining("invalid parameter heloName='localhost'")
+                .hasMessageContaining("a fully qualified domain name");
         assertThatThrownBy(() -> mailet(ctx, "deliveryThreads", "0")).hasMessageContaining("invalid parameter deliveryThreads='0'");
         assertThatThrownBy(() -> mailet(ctx, "sessionTimeout", "1ms")).hasMessageContaining("invalid parameter sessionTimeout='1ms'");
         assertThatThrownBy(() -> mailet(ctx, "onTlsFailure", "ignore")).hasMessageContaining("invalid parameter onTlsFailure='ignore'");

@@ -241,4 +241,35 @@ class OutboundDeliveryPeerTest {
             assertThat(ms).as("cut off at the deadline, not after 100 bytes").isBetween(1900L, 6000L);
         }
     }
+
+    private static List<RecipientOutcome> toSmall(String rcpt, long size, boolean smtputf8, byte[] body) {
+        return delivery.deliver(new OutboundDelivery.Job("a@sender.test", "small.tls.test", List.of(rcpt),
+                new PolicyMatch(TlsLevel.MAY, "default", EntryKind.DEFAULT, 0), o -> o.write(body), "<size@sender.test>", 1, size, smtputf8));
+    }
+
+    /** RFC 1870: a message larger than the SIZE a real Postfix advertises fails for good before MAIL FROM, with 5.3.4. */
+    @Test
+    void aMessageLargerThanThePeersSizeFailsPermanentlyWith534() throws Exception {
+        byte[] big = ("Subject: big\r\n\r\n" + "x".repeat(70) + "\r\n").repeat(400).getBytes(StandardCharsets.US_ASCII);
+        assertThat(toSmall("big@small.tls.test", big.length, false, big)).singleElement().satisfies(o -> {
+            assertThat(o.kind()).isEqualTo(RecipientOutcome.Kind.PERMANENT);
+            assertThat(o.status()).isEqualTo("5.3.4");
+            assertThat(o.diagnostic()).contains(big.length + " bytes exceeds the 20000 bytes");
+        });
+        byte[] ok = "Subject: small\r\n\r\nhello\r\n".getBytes(StandardCharsets.US_ASCII);
+        assertThat(toSmall("ok@small.tls.test", ok.length, false, ok)).singleElement()
+                .satisfies(o -> assertThat(o.kind()).as(o.toString()).isEqualTo(RecipientOutcome.Kind.DELIVERED));
+        assertThat(env.postfix.message("Delivered-To: big@small.tls.test", Duration.ofMillis(500))).isNull();
+    }
+
+    /** RFC 6531 §3.5: an SMTPUTF8 message to a peer (Postfix with smtputf8_enable=no) that does not offer it bounces with 5.6.7. */
+    @Test
+    void anSmtpUtf8MessageToAPeerWithoutSmtpUtf8BouncesWith567() {
+        byte[] m = "Subject: =?UTF-8?Q?x?=\r\nFrom: j\u00f6rg@sender.test\r\n\r\nhello\r\n".getBytes(StandardCharsets.UTF_8);
+        assertThat(toSmall("u@small.tls.test", m.length, true, m)).singleElement().satisfies(o -> {
+            assertThat(o.kind()).isEqualTo(RecipientOutcome.Kind.PERMANENT);
+            assertThat(o.status()).isEqualTo("5.6.7");
+            assertThat(o.diagnostic()).contains("does not offer it");
+        });
+    }
 }
