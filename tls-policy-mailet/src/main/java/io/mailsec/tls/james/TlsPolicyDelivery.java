@@ -65,7 +65,8 @@ public class TlsPolicyDelivery extends GenericMailet {
     public static final Set<String> PARAMS = Parameters.union(Parameters.union(PolicyStores.NAMES, DnsParameters.NAMES),
             Set.of("heloName", "port", "connectTimeout", "greetingTimeout", "commandTimeout", "dataTimeout", "sessionTimeout",
                     "trustStore", "onTlsFailure", "maxRetries", "retrySchedule", "maxQueueLifetime", "delayWarningAfter",
-                    "queue", "deliveryThreads", "maxConnectionsPerDestination", "bounceProcessor", "postmaster"));
+                    "queue", "deliveryThreads", "maxConnectionsPerDestination", "maxMessagesPerSession", "sessionIdle",
+                    "bounceProcessor", "postmaster"));
     static final List<Duration> DEFAULT_SCHEDULE = List.of(Duration.ofMinutes(5), Duration.ofMinutes(15), Duration.ofMinutes(30),
             Duration.ofHours(1), Duration.ofHours(2), Duration.ofHours(4));
 
@@ -130,7 +131,9 @@ public class TlsPolicyDelivery extends GenericMailet {
         int threads = p.integer("deliveryThreads", 16, 1, 1000);
         int perDestination = p.integer("maxConnectionsPerDestination", 5, 1, 1000);
         String queueName = p.string("queue", "mailsec-outgoing");
-        delivery = new OutboundDelivery(dns, certificates, heloName, port, timeouts, tracking);
+        int perSession = p.integer("maxMessagesPerSession", 100, 1, 100_000);
+        Duration idle = p.duration("sessionIdle", Duration.ofSeconds(5), Duration.ZERO);
+        delivery = new OutboundDelivery(dns, certificates, heloName, port, timeouts, tracking, perSession, idle);
         queue = new DeliveryQueue(queueFactory.createQueue(MailQueueName.of(queueName)), threads, perDestination, new DeliveryQueue.Handler() {
             @Override
             public void deliver(Mail mail) throws Exception {
@@ -145,9 +148,9 @@ public class TlsPolicyDelivery extends GenericMailet {
         }, TlsPolicyDelivery::destination, clock);
         queue.start();
         LOG.info("event=tls-delivery-init policy={} onTlsFailure={} retry=\"{}\" delayWarningAfter={} trustStore={} heloName={} heloNameSource=\"{}\" "
-                        + "dnsServers={} queue={} threads={} perDestination={} timeouts=\"{}\"",
+                        + "dnsServers={} queue={} threads={} perDestination={} maxMessagesPerSession={} sessionIdle={} timeouts=\"{}\"",
                 store.file(), onTls, schedule, delayWarningAfter, certificates.trustSource(), heloName, ehlo.source,
-                dnsServers.isEmpty() ? "system" : String.join(",", dnsServers), queueName, threads, perDestination, timeouts);
+                dnsServers.isEmpty() ? "system" : String.join(",", dnsServers), queueName, threads, perDestination, perSession, idle, timeouts);
     }
 
     /** The EHLO name in use (chosen at init). */

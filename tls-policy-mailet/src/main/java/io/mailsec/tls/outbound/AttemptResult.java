@@ -25,6 +25,10 @@ public final class AttemptResult {
     /** Failure that no other MX will fix (e.g. 5xx to MAIL FROM); only meaningful when failed. */
     boolean permanent;
     String reason;
+    /** The transaction went over a session kept from an earlier one (after RSET). */
+    boolean reused;
+    /** The session stays open for the next message (kept in the pool instead of QUIT). */
+    boolean keepSession;
     /** The enhanced status of a failure decided here, not by a reply (5.3.4 too big, 5.6.7 SMTPUTF8); null otherwise. */
     String status;
     boolean tls;

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -53,6 +54,7 @@ public final class OutboundDelivery {
     private final int port;
     private final SmtpTimeouts timeouts;
     private final TrackingLog tracking;
+    private final SessionPool pool;
     /** Closes the socket of a session past its deadline: per-read timeouts alone let a slow drip go on for ever. */
     private static final ScheduledExecutorService DEADLINES = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "mailsec-smtp-deadline");
@@ -62,6 +64,16 @@ public final class OutboundDelivery {
 
     public OutboundDelivery(DnsResolver dns, CertificateChecker certificates, String heloName, int port,
                             SmtpTimeouts timeouts, TrackingLog tracking) {
+        this(dns, certificates, heloName, port, timeouts, tracking, 1, Duration.ZERO);
+    }
+
+    /**
+     * @param maxMessagesPerSession transactions one SMTP session may carry (1: a new connection per message)
+     * @param sessionIdle how long a session is kept open for the next message to the same MX and level
+     */
+    public OutboundDelivery(DnsResolver dns, CertificateChecker certificates, String heloName, int port,
+                            SmtpTimeouts timeouts, TrackingLog tracking, int maxMessagesPerSession, Duration sessionIdle) {
+        this.pool = new SessionPool(maxMessagesPerSession, sessionIdle, DEADLINES);
         this.dns = Objects.requireNonNull(dns);
         this.certificates = Objects.requireNonNull(certificates);
         this.heloName = Objects.requireNonNull(heloName);
@@ -182,13 +194,25 @@ public final class OutboundDelivery {
         r.host = host;
         r.ip = ip.getHostAddress();
         r.port = port;
+        // The recipient domain too: a verified certificate may have matched the domain rather than the MX name.
+        String key = job.domain + "|" + host + "|" + r.ip + "|" + port + "|" + level + "|" + allowTls;
+        SessionPool.Idle kept = pool.take(key);
         SmtpClient c;
-        try {
-            c = SmtpClient.connect(host, new InetSocketAddress(ip, port), timeouts);
-        } catch (IOException e) {
-            r.fail(Step.CONNECT, "connect failed: " + e.getMessage(), false);
-            record(job, r, TrackingEvent.DEFERRED);
-            return r;
+        if (kept != null) {
+            c = kept.client;
+            r.reused = true;
+            r.tls = kept.tls;
+            r.protocol = kept.protocol;
+            r.cipher = kept.cipher;
+            r.certificate = kept.certificate;
+        } else {
+            try {
+                c = SmtpClient.connect(host, new InetSocketAddress(ip, port), timeouts);
+            } catch (IOException e) {
+                r.fail(Step.CONNECT, "connect failed: " + e.getMessage(), false);
+                record(job, r, TrackingEvent.DEFERRED);
+                return r;
+            }
         }
         AtomicBoolean expired = new AtomicBoolean();
         SmtpClient session = c;
@@ -198,48 +222,50 @@ public final class OutboundDelivery {
         }, timeouts.session.toMillis(), TimeUnit.MILLISECONDS);
         boolean retryPlain = false;
         try {
-            r.step = Step.GREETING;
-            SmtpReply g = c.greeting();
-            if (g.code() != 220) {
-                return finish(job, c, r.fail(Step.GREETING, "greeting: " + g, false));
-            }
-            r.step = Step.EHLO;
-            SmtpReply e = c.ehlo(heloName);
-            if (e.code() != 250) {
-                return finish(job, c, r.fail(Step.EHLO, "EHLO: " + e, false));
-            }
-            if (level != TlsLevel.NONE) {
-                r.step = Step.STARTTLS;
-                if (!c.supports("STARTTLS")) {
-                    if (level.requiresTls()) {
-                        return finish(job, c, r.fail(Step.STARTTLS, "STARTTLS not offered in the EHLO reply", true));
-                    }
-                } else if (allowTls) {
-                    SmtpReply s;
-                    try {
-                        s = c.startTls(certificates.socketFactory());
-                    } catch (SSLException ex) {
-                        r.fail(Step.HANDSHAKE, "TLS handshake failed: " + ex.getMessage(), level.requiresTls());
+            if (kept == null) {
+                r.step = Step.GREETING;
+                SmtpReply g = c.greeting();
+                if (g.code() != 220) {
+                    return finish(job, c, r.fail(Step.GREETING, "greeting: " + g, false));
+                }
+                r.step = Step.EHLO;
+                SmtpReply e = c.ehlo(heloName);
+                if (e.code() != 250) {
+                    return finish(job, c, r.fail(Step.EHLO, "EHLO: " + e, false));
+                }
+                if (level != TlsLevel.NONE) {
+                    r.step = Step.STARTTLS;
+                    if (!c.supports("STARTTLS")) {
                         if (level.requiresTls()) {
+                            return finish(job, c, r.fail(Step.STARTTLS, "STARTTLS not offered in the EHLO reply", true));
+                        }
+                    } else if (allowTls) {
+                        SmtpReply s;
+                        try {
+                            s = c.startTls(certificates.socketFactory());
+                        } catch (SSLException ex) {
+                            r.fail(Step.HANDSHAKE, "TLS handshake failed: " + ex.getMessage(), level.requiresTls());
+                            if (level.requiresTls()) {
+                                return finish(job, c, r);
+                            }
+                            retryPlain = true;
                             return finish(job, c, r);
                         }
-                        retryPlain = true;
-                        return finish(job, c, r);
-                    }
-                    if (s.code() != 220) {
-                        if (level.requiresTls()) {
-                            return finish(job, c, r.fail(Step.STARTTLS, "STARTTLS refused: " + s, true));
-                        }
-                    } else {
-                        r.step = Step.HANDSHAKE;
-                        tlsFacts(r, c.sslSession(), host, job.domain);
-                        if (level == TlsLevel.VERIFY && !r.certificate.verified()) {
-                            return finish(job, c, r.fail(Step.CERTIFICATE, "certificate not verified: " + r.certificate.problem(), true));
-                        }
-                        r.step = Step.EHLO;
-                        SmtpReply e2 = c.ehlo(heloName);
-                        if (e2.code() != 250) {
-                            return finish(job, c, r.fail(Step.EHLO, "EHLO after STARTTLS: " + e2, false));
+                        if (s.code() != 220) {
+                            if (level.requiresTls()) {
+                                return finish(job, c, r.fail(Step.STARTTLS, "STARTTLS refused: " + s, true));
+                            }
+                        } else {
+                            r.step = Step.HANDSHAKE;
+                            tlsFacts(r, c.sslSession(), host, job.domain);
+                            if (level == TlsLevel.VERIFY && !r.certificate.verified()) {
+                                return finish(job, c, r.fail(Step.CERTIFICATE, "certificate not verified: " + r.certificate.problem(), true));
+                            }
+                            r.step = Step.EHLO;
+                            SmtpReply e2 = c.ehlo(heloName);
+                            if (e2.code() != 250) {
+                                return finish(job, c, r.fail(Step.EHLO, "EHLO after STARTTLS: " + e2, false));
+                            }
                         }
                     }
                 }
@@ -293,6 +319,7 @@ public final class OutboundDelivery {
                 r.replies.put(rcpt, d);
             }
             r.step = Step.DONE;
+            r.keepSession = pool.enabled() && !expired.get();
             return finish(job, c, r);
         } catch (IOException ex) {
             String why = expired.get() ? "session deadline of " + timeouts.session.toSeconds() + "s exceeded" : ex.getMessage();
@@ -300,7 +327,12 @@ public final class OutboundDelivery {
             return finish(job, c, r);
         } finally {
             deadline.cancel(false);
-            c.close();
+            if (r.keepSession && !r.failed) {
+                pool.offer(key, new SessionPool.Idle(c, (kept == null ? 0 : kept.transactions) + 1, r.tls, r.protocol, r.cipher,
+                        r.certificate));
+            } else {
+                c.close();
+            }
             if (retryPlain) {
                 // may: a failed handshake leaves the connection unusable; deliver in plaintext on a new one.
                 AttemptResult plain = attempt(job, host, ip, false);
@@ -349,7 +381,7 @@ public final class OutboundDelivery {
     }
 
     private AttemptResult finish(Job job, SmtpClient c, AttemptResult r) {
-        if (r.step != Step.CONNECT) {
+        if (r.step != Step.CONNECT && !(r.keepSession && !r.failed)) {
             c.quit();
         }
         String outcome;
@@ -392,6 +424,9 @@ public final class OutboundDelivery {
                 .outcome(outcome)
                 .reason(r.reason)
                 .attempt(job.attempt);
+        if (r.reused) {
+            e.put("sessionReused", true);
+        }
         if (r.failed) {
             e.step(r.step.word());
         }

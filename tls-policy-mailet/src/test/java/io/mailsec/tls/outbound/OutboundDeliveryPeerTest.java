@@ -272,4 +272,40 @@ class OutboundDeliveryPeerTest {
             assertThat(o.diagnostic()).contains("does not offer it");
         });
     }
+
+    /** Three messages to one MX in a row: one connection, RSET between transactions, the TLS facts carried over. */
+    @Test
+    void consecutiveMessagesToOneMxReuseTheSession() throws Exception {
+        List<String> tracking = Collections.synchronizedList(new ArrayList<>());
+        OutboundDelivery pooled = new OutboundDelivery(DnsjavaResolver.create(List.of(PeerEnvironment.DNS), Duration.ofSeconds(5)),
+                CertificateChecker.fromFile(env.caFile), "client.tls.test", 25, SmtpTimeouts.DEFAULTS, new TrackingLog(tracking::add),
+                100, Duration.ofSeconds(5));
+        int before = env.relay.clientLines().size();
+        List<String> tokens = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            String token = UUID.randomUUID().toString();
+            tokens.add(token);
+            byte[] m = ("Subject: " + token + "\r\n\r\nbody\r\n").getBytes(StandardCharsets.US_ASCII);
+            assertThat(pooled.deliver(new OutboundDelivery.Job("a@sender.test", "strip.tls.test", List.of("r" + i + "@strip.tls.test"),
+                    new PolicyMatch(TlsLevel.MAY, "default", EntryKind.DEFAULT, 0), o -> o.write(m), "<" + token + "@sender.test>", 1)))
+                    .singleElement().satisfies(o -> assertThat(o.kind()).isEqualTo(RecipientOutcome.Kind.DELIVERED));
+        }
+        List<String> lines = env.relay.clientLines().subList(before, env.relay.clientLines().size());
+        assertThat(lines.stream().filter(l -> l.startsWith("EHLO"))).as("one session: " + lines).hasSize(1);
+        assertThat(lines.stream().filter(l -> l.startsWith("MAIL FROM"))).hasSize(3);
+        assertThat(lines.stream().filter(l -> l.equals("RSET"))).as("RSET before each reuse").hasSize(2);
+        for (String t : tokens) {
+            assertThat(env.postfix.message("Subject: " + t, Duration.ofSeconds(10))).as(t).isNotNull();
+        }
+
+        tracking.clear();
+        for (int i = 0; i < 3; i++) {
+            byte[] m = "Subject: v\r\n\r\nbody\r\n".getBytes(StandardCharsets.US_ASCII);
+            pooled.deliver(new OutboundDelivery.Job("a@sender.test", "valid.tls.test", List.of("v" + i + "@valid.tls.test"),
+                    new PolicyMatch(TlsLevel.VERIFY, "valid.tls.test", EntryKind.DOMAIN, 1), o -> o.write(m), "<v" + i + "@sender.test>", 1));
+        }
+        assertThat(tracking).hasSize(3).allMatch(l -> l.contains("\"outcome\":\"delivered\"") && l.contains("\"protocol\":\"TLSv1.3\"")
+                && l.contains("\"certificate\":\"trusted\""));
+        assertThat(tracking.stream().filter(l -> l.contains("\"sessionReused\":true"))).as("verify over the kept TLS session").hasSize(2);
+    }
 }
