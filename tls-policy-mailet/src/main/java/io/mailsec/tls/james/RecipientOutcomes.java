@@ -14,6 +14,6 @@ final class RecipientOutcomes {
         }
         String status = first.status().startsWith("4") ? "5" + first.status().substring(1) : first.status();
         return RecipientOutcome.permanent(last.recipient(), status, first.remote() == null ? last.remote() : first.remote(),
-                first.diagnostic() + " (last attempt: " + last.diagnostic() + ")", true, first.step());
+                first.diagnostic() + " (last attempt: " + last.diagnostic() + ")", true, first.step()).withTls(last.tls(), last.protocol());
     }
 }

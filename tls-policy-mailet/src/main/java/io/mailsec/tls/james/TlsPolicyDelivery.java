@@ -357,7 +357,8 @@ public class TlsPolicyDelivery extends GenericMailet {
         tracking.record(TrackingEvent.outbound().messageId(messageId).sender(sender == null ? "" : sender)
                 .recipients(rcpts).outcome(TrackingEvent.BOUNCED)
                 .reason(failed.get(0).status() + " " + failed.get(0).diagnostic())
-                .tls(false).put("tlsFailure", failed.stream().anyMatch(RecipientOutcome::tlsFailure)));
+                .tls(failed.get(0).tls()).protocol(failed.get(0).protocol())
+                .put("tlsFailure", failed.stream().anyMatch(RecipientOutcome::tlsFailure)));
         // A bounce that bounces goes to the postmaster (a "double bounce", as Postfix does): nothing is
         // returned to the null sender, and nothing is silently dropped either.
         String reportTo = sender == null ? postmaster : sender;

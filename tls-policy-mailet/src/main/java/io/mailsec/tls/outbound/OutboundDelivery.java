@@ -447,7 +447,11 @@ public final class OutboundDelivery {
                         reply.enhancedStatus(), r.remote(), reply.toString(), false, r.failed ? r.step.word() : "rcpt"));
             }
         }
-        return out;
+        List<RecipientOutcome> withTls = new ArrayList<>();
+        for (RecipientOutcome o : out) {
+            withTls.add(o.withTls(r.tls, r.protocol));
+        }
+        return withTls;
     }
 
     private List<RecipientOutcome> allHostsFailed(Job job, List<AttemptResult> failures) {
@@ -462,7 +466,7 @@ public final class OutboundDelivery {
             if (tls != null) {
                 out.add(new RecipientOutcome(rcpt, RecipientOutcome.Kind.TEMPORARY, "4.7.10", tls.remote(),
                         "TLS unavailable (policy " + job.policy.level().word() + ", entry " + job.policy.entry() + "): " + why,
-                        true, tls.step.word()));
+                        true, tls.step.word()).withTls(tls.tls, tls.protocol));
             } else {
                 AttemptResult last = failures.isEmpty() ? null : failures.get(failures.size() - 1);
                 out.add(new RecipientOutcome(rcpt, RecipientOutcome.Kind.TEMPORARY, "4.4.1",

@@ -11,6 +11,8 @@ public final class RecipientOutcome {
     private final String diagnostic;
     private final boolean tlsFailure;
     private final String step;
+    private boolean tls;
+    private String protocol;
 
     RecipientOutcome(String recipient, Kind kind, String status, String remote, String diagnostic, boolean tlsFailure, String step) {
         this.recipient = recipient;
@@ -30,6 +32,24 @@ public final class RecipientOutcome {
     /** A temporary failure (as recorded for a retry). */
     public static RecipientOutcome temporary(String recipient, String status, String remote, String diagnostic, boolean tlsFailure, String step) {
         return new RecipientOutcome(recipient, Kind.TEMPORARY, status, remote, diagnostic, tlsFailure, step);
+    }
+
+    /** This outcome with the TLS facts of the session it came from (for the final tracking line). */
+    public RecipientOutcome withTls(boolean used, String tlsProtocol) {
+        RecipientOutcome o = new RecipientOutcome(recipient, kind, status, remote, diagnostic, tlsFailure, step);
+        o.tls = used;
+        o.protocol = tlsProtocol;
+        return o;
+    }
+
+    /** Whether the session of this outcome used TLS. */
+    public boolean tls() {
+        return tls;
+    }
+
+    /** The TLS protocol of that session, or null. */
+    public String protocol() {
+        return protocol;
     }
 
     public String recipient() {
@@ -70,7 +90,10 @@ public final class RecipientOutcome {
             return this;
         }
         String s = status.startsWith("4") ? "5" + status.substring(1) : status;
-        return new RecipientOutcome(recipient, Kind.PERMANENT, s, remote, diagnostic, tlsFailure, step);
+        RecipientOutcome o = new RecipientOutcome(recipient, Kind.PERMANENT, s, remote, diagnostic, tlsFailure, step);
+        o.tls = tls;
+        o.protocol = protocol;
+        return o;
     }
 
     @Override

@@ -52,6 +52,7 @@ class TlsPolicyDeliveryTest {
                 "[outbound]",
                 "default               may",
                 "valid.tls.test        verify",
+                "wrongname.tls.test    verify",
                 "plain.tls.test        encrypt",
                 "dave@plain.tls.test   may        # address beats its domain",
                 "refused.tls.test      encrypt",
@@ -226,6 +227,16 @@ class TlsPolicyDeliveryTest {
         });
         assertThat(mail.getState()).isEqualTo(Mail.GHOST);
         assertThat(TRACKING).anyMatch(l -> l.contains("\"outcome\":\"bounced\""));
+    }
+
+    /** The final tracking line reports the TLS facts of the attempt that failed, not a constant "tls":false. */
+    @Test
+    void theBouncedTrackingLineCarriesTheTlsFactsOfTheAttempt() throws Exception {
+        FakeMailContext ctx = FakeMailContext.defaultContext();
+        mailet(ctx).service(mail(UUID.randomUUID().toString(), "alice@sender.test", "x@wrongname.tls.test"));
+        assertThat(sent(ctx, 1, Duration.ofSeconds(10))).hasSize(1);
+        assertThat(TRACKING).anyMatch(l -> l.contains("\"outcome\":\"bounced\"") && l.contains("x@wrongname.tls.test")
+                && l.contains("\"tls\":true") && l.contains("\"protocol\":\"TLSv1."));
     }
 
     @Test
