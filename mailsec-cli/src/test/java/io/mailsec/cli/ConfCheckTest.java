@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -49,18 +48,7 @@ class ConfCheckTest {
 
     /** A copy of james-conf/conf in a temporary James working directory ({@code conf/} below it). */
     Path conf() throws IOException {
-        Path src = Conformance.root().getParent().resolve("james-conf/conf");
-        Path dst = tmp.resolve("james/conf");
-        try (Stream<Path> all = Files.walk(src)) {
-            for (Path p : (Iterable<Path>) all::iterator) {
-                Path t = dst.resolve(src.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(t);
-                } else {
-                    Files.copy(p, t);
-                }
-            }
-        }
+        Path dst = ConfDirs.copy(Conformance.root().getParent().resolve("james-conf/conf"), tmp.resolve("james/conf"));
         // run-james.sh makes these (james-conf/bin/make-test-tls.sh); only their existence is checked here
         Files.createDirectories(dst.resolve("tls"));
         Files.writeString(dst.resolve("tls/server.key"), "");

@@ -38,18 +38,7 @@ class ConfInstallTest {
     }
 
     Path copy(Path src) throws IOException {
-        Path dst = tmp.resolve("james/conf");
-        try (Stream<Path> all = Files.walk(src)) {
-            for (Path p : (Iterable<Path>) all::iterator) {
-                Path t = dst.resolve(src.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(t);
-                } else {
-                    Files.copy(p, t);
-                }
-            }
-        }
-        return dst;
+        return ConfDirs.copy(src, tmp.resolve("james/conf"));
     }
 
     Path stock() throws IOException {
