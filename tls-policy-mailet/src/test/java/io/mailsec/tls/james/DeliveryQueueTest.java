@@ -134,6 +134,38 @@ class DeliveryQueueTest {
         }
     }
 
+    /** A delivery that throws (a bug, a broken message) hands the mail to the crash path (the error processor), once. */
+    @Test
+    void aMailWhoseDeliveryThrowsEndsInTheCrashPathNotDropped() throws Exception {
+        MailQueue queue = new MemoryMailQueueFactory(new RawMailQueueItemDecoratorFactory()).createQueue(MailQueueName.of("crash"));
+        List<String> crashed = Collections.synchronizedList(new ArrayList<>());
+        AtomicInteger attempts = new AtomicInteger();
+        DeliveryQueue.Handler handler = new DeliveryQueue.Handler() {
+            @Override
+            public void deliver(Mail mail) {
+                attempts.incrementAndGet();
+                throw new IllegalStateException("boom");
+            }
+
+            @Override
+            public void crashed(Mail mail, Exception e) {
+                crashed.add(mail.getName() + ": " + e.getMessage());
+            }
+        };
+        try (DeliveryQueue q = new DeliveryQueue(queue, 2, 2, handler, TlsPolicyDelivery::destination, Clock.systemUTC())) {
+            q.start();
+            q.enqueue(mail("broken", "u@remote.test"), Duration.ZERO);
+            long end = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            while (crashed.isEmpty() && System.nanoTime() < end) {
+                Thread.sleep(20);
+            }
+            Thread.sleep(300);
+            assertThat(crashed).containsExactly("broken: boom");
+            assertThat(attempts.get()).as("not retried in a loop").isEqualTo(1);
+            assertThat(((org.apache.james.queue.api.ManageableMailQueue) queue).getSize()).as("acknowledged").isZero();
+        }
+    }
+
     /** The MailQueue contract as James's RabbitMQ queue fulfils it in 3.8.1: a delay is accepted and ignored. */
     static final class DelayIgnoringQueue implements MailQueue {
         final Sinks.Many<MailQueueItem> items = Sinks.many().unicast().onBackpressureBuffer();
