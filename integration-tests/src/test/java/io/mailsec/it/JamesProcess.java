@@ -230,29 +230,29 @@ public final class JamesProcess implements AutoCloseable {
         }
     }
 
-    /** Calls WebAdmin; returns status and body. */
+    /** Calls WebAdmin (any method, PATCH included); returns status and body. */
     public HttpResult webadmin(String method, String path, String jsonBody) {
         try {
-            HttpURLConnection c = (HttpURLConnection) URI.create("http://" + bind + ":" + webadminPort() + path)
-                    .toURL().openConnection();
-            c.setRequestMethod(method);
-            c.setConnectTimeout(5000);
-            c.setReadTimeout(30000);
+            java.net.http.HttpRequest.Builder r = java.net.http.HttpRequest.newBuilder(
+                    URI.create("http://" + bind + ":" + webadminPort() + path)).timeout(java.time.Duration.ofSeconds(30))
+                    .method(method, jsonBody == null ? java.net.http.HttpRequest.BodyPublishers.noBody()
+                            : java.net.http.HttpRequest.BodyPublishers.ofString(jsonBody, StandardCharsets.UTF_8));
             if (jsonBody != null) {
-                c.setDoOutput(true);
-                c.setRequestProperty("Content-Type", "application/json");
-                try (OutputStream os = c.getOutputStream()) {
-                    os.write(jsonBody.getBytes(StandardCharsets.UTF_8));
-                }
+                r.header("Content-Type", "application/json");
             }
-            int status = c.getResponseCode();
-            InputStream in = status >= 400 ? c.getErrorStream() : c.getInputStream();
-            String body = in == null ? "" : new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            return new HttpResult(status, body);
+            java.net.http.HttpResponse<String> response = WEBADMIN.send(r.build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            return new HttpResult(response.statusCode(), response.body());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         }
     }
+
+    private static final java.net.http.HttpClient WEBADMIN = java.net.http.HttpClient.newBuilder()
+            .connectTimeout(java.time.Duration.ofSeconds(5)).version(java.net.http.HttpClient.Version.HTTP_1_1).build();
 
     /**
      * Creates a domain and a user with a password through WebAdmin, and the user's INBOX: created on

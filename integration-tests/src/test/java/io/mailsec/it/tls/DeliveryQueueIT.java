@@ -39,6 +39,8 @@ class DeliveryQueueIT {
     static final String TARPIT = "127.0.8.25";
     static final String HEALTHY = "127.0.8.26";
     static final String CLIENT = "127.0.8.11";
+    /** Nothing listens there: connection refused, a temporary failure retried on the schedule. */
+    static final String REFUSED = "127.0.8.27";
     static Path dir;
     static Dnsmasq dns;
     static ServerSocket tarpit;
@@ -51,7 +53,8 @@ class DeliveryQueueIT {
         dir = Files.createTempDirectory(JamesProcess.root().resolve("integration-tests/target"), "delivery-queue-");
         dns = Dnsmasq.start(DNS, List.of("test"), List.of(Dnsmasq.mx("tarpit.test", "mx.tarpit.test", 10),
                 Dnsmasq.host("mx.tarpit.test", TARPIT), Dnsmasq.mx("healthy.test", "mx.healthy.test", 10),
-                Dnsmasq.host("mx.healthy.test", HEALTHY)));
+                Dnsmasq.host("mx.healthy.test", HEALTHY), Dnsmasq.mx("refused.test", "mx.refused.test", 10),
+                Dnsmasq.host("mx.refused.test", REFUSED)));
         tarpit = new ServerSocket(25, 100, InetAddress.getByName(TARPIT));
         Thread accept = new Thread(() -> {
             while (!tarpit.isClosed()) {
@@ -140,6 +143,58 @@ class DeliveryQueueIT {
         assertThat(queue.body()).contains("\"name\":\"mailsec-outgoing\"");
         System.out.printf("DeliveryQueueIT: local delivered in %.2f s, 5 healthy-domain messages in %.2f s, tarpit sessions %d%n",
                 localSeconds, healthySeconds, heldConnections());
+    }
+
+    /** James's WebAdmin queue routes on our queue: a deferred mail is counted, flushed to an early retry, deleted. */
+    @Test
+    void theQueueIsJamesOwnAndItsWebAdminRoutesWork() throws Exception {
+        String tag = UUID.randomUUID().toString();
+        MailClient client = new MailClient(james);
+        // James's memory queue counts mail being delivered (the other test's tarpit mail) in its size too
+        long base = size();
+        client.submit(client.newMessage(client.submissionSession(), james.demoUser(), "r@refused.test", tag + " refused", "x\r\n"),
+                james.demoUser(), james.demoPassword());
+        assertThat(JamesProcess.await(Duration.ofSeconds(30), () -> attempts("r@refused.test") == 1 && size() == base + 1))
+                .as("the deferred mail waits in mailsec-outgoing for its retry; tracking:\n" + james.logFile("tls-tracking.jsonl")).isTrue();
+
+        // A retry handed back within 2 s of being queued is taken for a queue ignoring its delay (and held);
+        // an administrator's flush comes later than that.
+        Thread.sleep(2500);
+        JamesProcess.HttpResult flush = james.webadmin("PATCH", "/mailQueues/mailsec-outgoing/mails?delayed=true", "{\"delayed\": false}");
+        assertThat(flush.status()).as(flush.body()).isEqualTo(204);
+        assertThat(JamesProcess.await(Duration.ofSeconds(30), () -> attempts("r@refused.test") >= 2))
+                .as("flushed: the retry runs now instead of in 5 minutes").isTrue();
+        assertThat(JamesProcess.await(Duration.ofSeconds(30), () -> size() == base + 1)).as("and is deferred again").isTrue();
+
+        JamesProcess.HttpResult delete = james.webadmin("DELETE", "/mailQueues/mailsec-outgoing/mails?recipient=r@refused.test", null);
+        assertThat(delete.status()).as(delete.body()).isEqualTo(201);
+        assertThat(JamesProcess.await(Duration.ofSeconds(30), () -> size() == base)).as("deleted").isTrue();
+
+        // The queue still delivers after the routes used it.
+        client.submit(client.newMessage(client.submissionSession(), james.demoUser(), "after@healthy.test", tag + " after", "x\r\n"),
+                james.demoUser(), james.demoPassword());
+        boolean got = false;
+        long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!got && System.nanoTime() < end) {
+            byte[] m = healthy.next(1);
+            got = m != null && new String(m, StandardCharsets.ISO_8859_1).contains(tag + " after");
+        }
+        assertThat(got).as("delivered after the WebAdmin calls").isTrue();
+    }
+
+    static long size() {
+        JamesProcess.HttpResult q = james.webadmin("GET", "/mailQueues/mailsec-outgoing", null);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"size\":(\\d+)").matcher(q.body());
+        return m.find() ? Long.parseLong(m.group(1)) : -1;
+    }
+
+    static long attempts(String recipient) {
+        try {
+            return james.logFile("tls-tracking.jsonl").lines()
+                    .filter(l -> l.contains(recipient) && l.contains("\"outcome\":\"deferred\"")).count();
+        } catch (Exception e) {
+            return 0;
+        }
     }
 
     static int heldConnections() {

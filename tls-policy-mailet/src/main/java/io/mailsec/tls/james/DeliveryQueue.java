@@ -34,6 +34,8 @@ import io.mailsec.tls.outbound.DestinationSlots;
  */
 final class DeliveryQueue implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DeliveryQueue.class);
+    /** A retry handed back within this time of being queued came from a queue that ignores delays. */
+    static final Duration IGNORED_DELAY_WINDOW = Duration.ofSeconds(2);
 
     /** Delivers one mail (one destination); must not throw for a delivery failure. */
     interface Handler {
@@ -121,7 +123,9 @@ final class DeliveryQueue implements AutoCloseable {
     private void arrive(MailQueueItem item) {
         Optional<Instant> next = DeliveryState.nextAttempt(item.getMail());
         long wait = next.map(t -> t.toEpochMilli() - clock.millis()).orElse(0L);
-        if (wait > 0) {
+        long sinceRequeue = DeliveryState.requeuedAt(item.getMail()).map(t -> clock.millis() - t.toEpochMilli()).orElse(Long.MAX_VALUE);
+        // Back at once: the queue ignored the delay. Back early but later: an administrator flushed it (WebAdmin), so go.
+        if (wait > 0 && sinceRequeue < IGNORED_DELAY_WINDOW.toMillis()) {
             // Dequeued early (the queue ignored the delay): hold it, do not deliver it and do not re-queue it.
             held.incrementAndGet();
             timer.schedule(() -> {

@@ -45,8 +45,13 @@ final class DeliveryState {
         }
     }
 
+    static Optional<Instant> requeuedAt(Mail mail) {
+        return time(mail, MailsecTlsAttributes.OUTBOUND_REQUEUED_AT);
+    }
+
     static void retry(Mail mail, int attempts, Instant next, Map<String, RecipientOutcome> firstFailures, boolean delayNotified) {
         mail.setAttribute(new Attribute(MailsecTlsAttributes.OUTBOUND_ATTEMPTS, AttributeValue.of(attempts)));
+        mail.setAttribute(new Attribute(MailsecTlsAttributes.OUTBOUND_REQUEUED_AT, AttributeValue.of(System.currentTimeMillis())));
         mail.setAttribute(new Attribute(MailsecTlsAttributes.OUTBOUND_NEXT_ATTEMPT, AttributeValue.of(next.toEpochMilli())));
         mail.setAttribute(new Attribute(MailsecTlsAttributes.OUTBOUND_DELAY_NOTIFIED, AttributeValue.of(delayNotified)));
         Map<String, AttributeValue<?>> failures = new LinkedHashMap<>();

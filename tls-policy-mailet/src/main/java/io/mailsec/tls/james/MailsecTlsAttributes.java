@@ -20,6 +20,8 @@ public final class MailsecTlsAttributes {
     public static final AttributeName OUTBOUND_QUEUED_AT = AttributeName.of("mailsec.tls.outbound.queuedAt");
     /** Long: not to be tried before this time (epoch milliseconds), whether or not the queue honours delays. */
     public static final AttributeName OUTBOUND_NEXT_ATTEMPT = AttributeName.of("mailsec.tls.outbound.nextAttempt");
+    /** Long: when the mail was put back into the queue for its retry (epoch milliseconds). */
+    public static final AttributeName OUTBOUND_REQUEUED_AT = AttributeName.of("mailsec.tls.outbound.requeuedAt");
     /** Boolean: the "delayed" DSN (RFC 3464 Action: delayed) went out for this mail. */
     public static final AttributeName OUTBOUND_DELAY_NOTIFIED = AttributeName.of("mailsec.tls.outbound.delayNotified");
     /**
