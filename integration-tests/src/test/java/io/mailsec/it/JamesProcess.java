@@ -230,18 +230,40 @@ public final class JamesProcess implements AutoCloseable {
         }
     }
 
-    /** Calls WebAdmin (any method, PATCH included); returns status and body. */
+    /** Calls WebAdmin; returns status and body. */
     public HttpResult webadmin(String method, String path, String jsonBody) {
+        if (method.equals("PATCH")) {
+            return patch(path, jsonBody); // HttpURLConnection knows no PATCH
+        }
         try {
-            java.net.http.HttpRequest.Builder r = java.net.http.HttpRequest.newBuilder(
-                    URI.create("http://" + bind + ":" + webadminPort() + path)).timeout(java.time.Duration.ofSeconds(30))
-                    .method(method, jsonBody == null ? java.net.http.HttpRequest.BodyPublishers.noBody()
-                            : java.net.http.HttpRequest.BodyPublishers.ofString(jsonBody, StandardCharsets.UTF_8));
+            HttpURLConnection c = (HttpURLConnection) URI.create("http://" + bind + ":" + webadminPort() + path)
+                    .toURL().openConnection();
+            c.setRequestMethod(method);
+            c.setConnectTimeout(5000);
+            c.setReadTimeout(30000);
             if (jsonBody != null) {
-                r.header("Content-Type", "application/json");
+                c.setDoOutput(true);
+                c.setRequestProperty("Content-Type", "application/json");
+                try (OutputStream os = c.getOutputStream()) {
+                    os.write(jsonBody.getBytes(StandardCharsets.UTF_8));
+                }
             }
-            java.net.http.HttpResponse<String> response = WEBADMIN.send(r.build(),
-                    java.net.http.HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            int status = c.getResponseCode();
+            InputStream in = status >= 400 ? c.getErrorStream() : c.getInputStream();
+            String body = in == null ? "" : new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            return new HttpResult(status, body);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private HttpResult patch(String path, String jsonBody) {
+        try {
+            java.net.http.HttpRequest r = java.net.http.HttpRequest.newBuilder(URI.create("http://" + bind + ":" + webadminPort() + path))
+                    .timeout(java.time.Duration.ofSeconds(30)).header("Content-Type", "application/json")
+                    .method("PATCH", java.net.http.HttpRequest.BodyPublishers.ofString(jsonBody == null ? "" : jsonBody, StandardCharsets.UTF_8))
+                    .build();
+            java.net.http.HttpResponse<String> response = WEBADMIN.send(r, java.net.http.HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
             return new HttpResult(response.statusCode(), response.body());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
