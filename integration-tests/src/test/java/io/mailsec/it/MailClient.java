@@ -62,6 +62,24 @@ public final class MailClient {
     }
 
     /** Messages in the user's INBOX over IMAPS. */
+    /** The INBOX over IMAPS, or nothing this time: a FETCH can race a delivery ("Invalid messageset"); callers poll. */
+    public List<MimeMessage> imapsOrNone(String user, String password) {
+        try {
+            return imaps(user, password);
+        } catch (Exception e) {
+            return List.of();
+        }
+    }
+
+    /** The subject, "" when it cannot be read. */
+    public static String subject(MimeMessage m) {
+        try {
+            return String.valueOf(m.getSubject());
+        } catch (Exception e) {
+            return "";
+        }
+    }
+
     public List<MimeMessage> imaps(String user, String password) throws MessagingException {
         return inbox("imaps", james.imapsPort(), user, password);
     }
