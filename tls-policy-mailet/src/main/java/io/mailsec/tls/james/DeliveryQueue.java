@@ -120,41 +120,46 @@ final class DeliveryQueue implements AutoCloseable {
         LOG.info("event=delivery-queue-start queue={} threads={} perDestination={}", name(), threads, perDestination);
     }
 
+    // Demand: every item taken from the queue uses one unit, given back exactly once, as soon as the item
+    // no longer stands for a busy worker (held, waiting in its destination's line, or delivered).
+
     private void arrive(MailQueueItem item) {
         Optional<Instant> next = DeliveryState.nextAttempt(item.getMail());
         long wait = next.map(t -> t.toEpochMilli() - clock.millis()).orElse(0L);
         long sinceRequeue = DeliveryState.requeuedAt(item.getMail()).map(t -> clock.millis() - t.toEpochMilli()).orElse(Long.MAX_VALUE);
-        // Back at once: the queue ignored the delay. Back early but later: an administrator flushed it (WebAdmin), so go.
+        // Back at once: the queue ignored the delay, so hold it (neither early nor re-queued in a loop).
+        // Back early but later: an administrator flushed it (WebAdmin), so go.
         if (wait > 0 && sinceRequeue < IGNORED_DELAY_WINDOW.toMillis()) {
-            // Dequeued early (the queue ignored the delay): hold it, do not deliver it and do not re-queue it.
             held.incrementAndGet();
             timer.schedule(() -> {
                 held.decrementAndGet();
-                dispatch(item);
+                dispatch(item, true);
             }, wait, TimeUnit.MILLISECONDS);
             request(1);
             return;
         }
-        dispatch(item);
+        dispatch(item, false);
     }
 
-    private void dispatch(MailQueueItem item) {
+    private void dispatch(MailQueueItem item, boolean demandGivenBack) {
         String dest = destination.apply(item.getMail());
         if (slots.acquireOrWait(dest, item)) {
-            workers.execute(() -> run(dest, item));
-        } else {
+            workers.execute(() -> run(dest, item, demandGivenBack));
+        } else if (!demandGivenBack) {
             // Waits for a slot of its destination; the worker that frees one delivers it.
             request(1);
         }
     }
 
-    private void run(String dest, MailQueueItem first) {
+    private void run(String dest, MailQueueItem first, boolean demandGivenBack) {
         MailQueueItem item = first;
         while (item != null) {
             handle(item);
             item = slots.releaseOrNext(dest).orElse(null);
         }
-        request(1);
+        if (!demandGivenBack) {
+            request(1);
+        }
     }
 
     private void handle(MailQueueItem item) {
