@@ -27,6 +27,8 @@ public final class AttemptResult {
     String reason;
     /** The transaction went over a session kept from an earlier one (after RSET). */
     boolean reused;
+    /** The envelope and DATA went in one round trip (RFC 2920). */
+    boolean pipelined;
     /** The session stays open for the next message (kept in the pool instead of QUIT). */
     boolean keepSession;
     /** The enhanced status of a failure decided here, not by a reply (5.3.4 too big, 5.6.7 SMTPUTF8); null otherwise. */

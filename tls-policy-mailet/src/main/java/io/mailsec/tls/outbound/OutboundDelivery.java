@@ -93,6 +93,7 @@ public final class OutboundDelivery {
         final int attempt;
         final long size;
         final boolean smtputf8;
+        private Boolean eightBit;
 
         public Job(String sender, String domain, List<String> recipients, PolicyMatch policy,
                    SmtpClient.MessageWriter message, String messageId, int attempt) {
@@ -103,6 +104,19 @@ public final class OutboundDelivery {
          * @param size the message's size in bytes (-1: unknown), checked against the peer's SIZE and announced (RFC 1870)
          * @param smtputf8 the envelope or the headers are not ASCII: the peer must offer SMTPUTF8 (RFC 6531)
          */
+        /**
+         * Whether the message has octets above 127 or NUL (RFC 6152: then it needs BODY=8BITMIME), found by
+         * reading it once, and only when a peer without 8BITMIME makes the answer matter.
+         */
+        boolean eightBit() throws IOException {
+            if (eightBit == null) {
+                EightBitDetector detector = new EightBitDetector();
+                message.writeTo(detector);
+                eightBit = detector.found();
+            }
+            return eightBit;
+        }
+
         public Job(String sender, String domain, List<String> recipients, PolicyMatch policy,
                    SmtpClient.MessageWriter message, String messageId, int attempt, long size, boolean smtputf8) {
             this.size = size;
@@ -290,9 +304,34 @@ public final class OutboundDelivery {
                 r.status = "5.6.7";
                 return finish(job, c, r);
             }
-            String parameters = (limit != null && job.size > 0 ? " SIZE=" + job.size : "") + (job.smtputf8 ? " SMTPUTF8" : "");
-            SmtpReply m = c.mailFrom(job.sender, parameters);
+            boolean eightBitMime = c.supports("8BITMIME");
+            if (!eightBitMime && job.eightBit()) {
+                // RFC 6152 §3 leaves two choices: convert to 7 bit or refuse. Converting would break the
+                // DKIM signature the relay processor has just added, so refuse, clearly.
+                r.fail(Step.MAIL, "the message has 8-bit content and " + host
+                        + " does not offer 8BITMIME (RFC 6152); converting it to 7 bit would break its DKIM signature", false);
+                r.permanent = true;
+                r.status = "5.6.3";
+                return finish(job, c, r);
+            }
+            String parameters = (limit != null && job.size > 0 ? " SIZE=" + job.size : "")
+                    + (eightBitMime ? " BODY=8BITMIME" : "") + (job.smtputf8 ? " SMTPUTF8" : "");
+            List<String> commands = new ArrayList<>();
+            commands.add("MAIL FROM:<" + (job.sender == null ? "" : job.sender) + ">" + parameters);
+            for (String rcpt : job.recipients) {
+                commands.add("RCPT TO:<" + rcpt + ">");
+            }
+            commands.add("DATA");
+            // RFC 2920: the envelope and DATA in one round trip when the server allows it, else one by one
+            // (stopping after a refused MAIL FROM, and not sending DATA when no recipient was accepted).
+            List<SmtpReply> replies = c.supports("PIPELINING") ? c.pipeline(commands) : sequentially(c, commands);
+            r.pipelined = c.supports("PIPELINING");
+            SmtpReply m = replies.get(0);
+            SmtpReply dataReply = replies.size() == commands.size() ? replies.get(replies.size() - 1) : null;
             if (!m.isPositive()) {
+                if (dataReply != null && dataReply.code() == 354) {
+                    c.message(null);
+                }
                 r.fail(Step.MAIL, "MAIL FROM: " + m, false);
                 r.permanent = m.isPermanent();
                 for (String rcpt : job.recipients) {
@@ -302,19 +341,22 @@ public final class OutboundDelivery {
             }
             r.step = Step.RCPT;
             List<String> accepted = new ArrayList<>();
-            for (String rcpt : job.recipients) {
-                SmtpReply rr = c.rcptTo(rcpt);
-                r.replies.put(rcpt, rr);
+            for (int i = 0; i < job.recipients.size(); i++) {
+                SmtpReply rr = replies.get(1 + i);
+                r.replies.put(job.recipients.get(i), rr);
                 if (rr.isPositive()) {
-                    accepted.add(rcpt);
+                    accepted.add(job.recipients.get(i));
                 }
             }
             if (accepted.isEmpty()) {
+                if (dataReply != null && dataReply.code() == 354) {
+                    c.message(null);
+                }
                 r.step = Step.DONE;
                 return finish(job, c, r);
             }
             r.step = Step.DATA;
-            SmtpReply d = c.data(job.message);
+            SmtpReply d = dataReply.code() == 354 ? c.message(job.message) : dataReply;
             for (String rcpt : accepted) {
                 r.replies.put(rcpt, d);
             }
@@ -339,6 +381,25 @@ public final class OutboundDelivery {
                 copy(plain, r);
             }
         }
+    }
+
+    /** Without PIPELINING: one command, one reply; stops where the next command would make no sense. */
+    private static List<SmtpReply> sequentially(SmtpClient c, List<String> commands) throws IOException {
+        List<SmtpReply> replies = new ArrayList<>();
+        boolean anyRecipient = false;
+        for (int i = 0; i < commands.size(); i++) {
+            boolean data = i == commands.size() - 1;
+            if (data && !anyRecipient) {
+                break;
+            }
+            SmtpReply reply = c.command(commands.get(i));
+            replies.add(reply);
+            if (i == 0 && !reply.isPositive()) {
+                break;
+            }
+            anyRecipient |= i > 0 && reply.isPositive();
+        }
+        return replies;
     }
 
     private static void copy(AttemptResult from, AttemptResult to) {
@@ -426,6 +487,9 @@ public final class OutboundDelivery {
                 .attempt(job.attempt);
         if (r.reused) {
             e.put("sessionReused", true);
+        }
+        if (r.pipelined) {
+            e.put("pipelined", true);
         }
         if (r.failed) {
             e.step(r.step.word());

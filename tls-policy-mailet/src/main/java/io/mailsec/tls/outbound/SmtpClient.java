@@ -177,8 +177,37 @@ public final class SmtpClient implements Closeable {
         if (r.code() != 354) {
             return r;
         }
+        return message(message);
+    }
+
+    /**
+     * RFC 2920: the commands in one write, then one reply per command, in order. Only for a server that
+     * offers PIPELINING, and only with commands the RFC lets go in a group (the last may be DATA).
+     */
+    public List<SmtpReply> pipeline(List<String> lines) throws IOException {
+        socket.setSoTimeout(SmtpTimeouts.millis(timeouts.command));
+        StringBuilder group = new StringBuilder();
+        for (String line : lines) {
+            group.append(line).append("\r\n");
+        }
+        out.write(group.toString().getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        List<SmtpReply> replies = new ArrayList<>(lines.size());
+        for (int i = 0; i < lines.size(); i++) {
+            replies.add(read());
+        }
+        return replies;
+    }
+
+    /**
+     * After a 354: the message with dot-stuffing and bare LF turned into CRLF, then the final reply.
+     * A null message sends the lone terminating dot (RFC 2920 §3.1: DATA accepted although no RCPT was).
+     */
+    public SmtpReply message(MessageWriter message) throws IOException {
         DotStuffingOutputStream dot = new DotStuffingOutputStream(out);
-        message.writeTo(dot);
+        if (message != null) {
+            message.writeTo(dot);
+        }
         dot.finish();
         out.flush();
         socket.setSoTimeout(SmtpTimeouts.millis(timeouts.dataEnd));
@@ -283,9 +312,19 @@ public final class SmtpClient implements Closeable {
 
         @Override
         public void write(byte[] buf, int off, int len) throws IOException {
-            for (int i = off; i < off + len; i++) {
-                write(buf[i] & 0xff);
+            // Mid-line bytes other than CR/LF pass through unchanged: copy them in runs, not byte by byte.
+            int end = off + len;
+            int run = off;
+            for (int i = off; i < end; i++) {
+                byte b = buf[i];
+                if (!lastCr && !atLineStart && b != '\r' && b != '\n') {
+                    continue;
+                }
+                out.write(buf, run, i - run);
+                write(b & 0xff);
+                run = i + 1;
             }
+            out.write(buf, run, end - run);
         }
 
         void finish() throws IOException {

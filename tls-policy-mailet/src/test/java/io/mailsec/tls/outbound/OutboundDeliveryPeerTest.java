@@ -308,4 +308,112 @@ class OutboundDeliveryPeerTest {
                 && l.contains("\"certificate\":\"trusted\""));
         assertThat(tracking.stream().filter(l -> l.contains("\"sessionReused\":true"))).as("verify over the kept TLS session").hasSize(2);
     }
+
+    private static final PolicyMatch MAY = new PolicyMatch(TlsLevel.MAY, "default", EntryKind.DEFAULT, 0);
+
+    /**
+     * RFC 2920 with a real Postfix that disconnects improper pipelining: the envelope and DATA go in one
+     * group (the tracking line says so), a refused recipient among accepted ones is reported alone, and the
+     * message with 8-bit content is announced as BODY=8BITMIME (RFC 6152), seen on the wire by the relay.
+     */
+    @Test
+    void pipelinedEnvelopeWithEightBitBodyToPostfix() throws Exception {
+        List<String> tracking = Collections.synchronizedList(new ArrayList<>());
+        OutboundDelivery d = new OutboundDelivery(DnsjavaResolver.create(List.of(PeerEnvironment.DNS), Duration.ofSeconds(5)),
+                CertificateChecker.fromFile(env.caFile), "client.tls.test", 25, SmtpTimeouts.DEFAULTS, new TrackingLog(tracking::add));
+        String token = UUID.randomUUID().toString();
+        byte[] m = ("Subject: " + token + "\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n"
+                + "gr\u00fc\u00dfe\r\n").getBytes(StandardCharsets.UTF_8);
+        int before = env.relay.clientLines().size();
+        List<RecipientOutcome> out = d.deliver(new OutboundDelivery.Job("a@sender.test", "strip.tls.test",
+                List.of("p1@strip.tls.test", "p2@strip.tls.test"), MAY, o -> o.write(m), "<" + token + "@sender.test>", 1, m.length, false));
+        assertThat(out).hasSize(2).allSatisfy(o -> assertThat(o.kind()).as(o.toString()).isEqualTo(RecipientOutcome.Kind.DELIVERED));
+        assertThat(tracking).singleElement().satisfies(l -> assertThat(l).contains("\"pipelined\":true", "\"outcome\":\"delivered\""));
+        List<String> lines = env.relay.clientLines().subList(before, env.relay.clientLines().size());
+        assertThat(lines).anySatisfy(l -> assertThat(l).startsWith("MAIL FROM:<a@sender.test>").contains(" BODY=8BITMIME", " SIZE=" + m.length));
+        String received = env.postfix.message("Subject: " + token, Duration.ofSeconds(10));
+        assertThat(received).as("delivered with its 8-bit body intact").isNotNull()
+                .contains(new String("gr\u00fc\u00dfe".getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1));
+    }
+
+    /**
+     * A peer without PIPELINING (Postfix discarding the keyword, and disconnecting a client that pipelines
+     * anyway) gets one command at a time; without 8BITMIME, a 7-bit message is delivered and an 8-bit one
+     * fails for good with 5.6.3 (RFC 6152 §3, RFC 3463), never sent.
+     */
+    @Test
+    void aPeerWithoutPipeliningOr8BitMimeGetsCommandsOneByOneAnd8BitMailBounces() throws Exception {
+        List<String> tracking = Collections.synchronizedList(new ArrayList<>());
+        OutboundDelivery d = new OutboundDelivery(DnsjavaResolver.create(List.of(PeerEnvironment.DNS), Duration.ofSeconds(5)),
+                CertificateChecker.fromFile(env.caFile), "client.tls.test", 25, SmtpTimeouts.DEFAULTS, new TrackingLog(tracking::add));
+        String token = UUID.randomUUID().toString();
+        byte[] seven = ("Subject: " + token + "\r\n\r\nplain ascii\r\n").getBytes(StandardCharsets.US_ASCII);
+        assertThat(d.deliver(new OutboundDelivery.Job("a@sender.test", "small.tls.test", List.of("s1@small.tls.test", "s2@small.tls.test"),
+                MAY, o -> o.write(seven), "<" + token + "@sender.test>", 1, seven.length, false)))
+                .hasSize(2).allSatisfy(o -> assertThat(o.kind()).as(o.toString()).isEqualTo(RecipientOutcome.Kind.DELIVERED));
+        assertThat(tracking).singleElement().satisfies(l -> assertThat(l).doesNotContain("pipelined"));
+        assertThat(env.postfix.message("Subject: " + token, Duration.ofSeconds(10))).isNotNull();
+
+        String token8 = UUID.randomUUID().toString();
+        byte[] eight = ("Subject: " + token8 + "\r\nContent-Transfer-Encoding: 8bit\r\n\r\nd\u00e9j\u00e0\r\n").getBytes(StandardCharsets.UTF_8);
+        assertThat(d.deliver(new OutboundDelivery.Job("a@sender.test", "small.tls.test", List.of("s3@small.tls.test"),
+                MAY, o -> o.write(eight), "<" + token8 + "@sender.test>", 1, eight.length, false))).singleElement().satisfies(o -> {
+                    assertThat(o.kind()).isEqualTo(RecipientOutcome.Kind.PERMANENT);
+                    assertThat(o.status()).isEqualTo("5.6.3");
+                    assertThat(o.diagnostic()).contains("does not offer 8BITMIME");
+                });
+        assertThat(env.postfix.message("Subject: " + token8, Duration.ofMillis(500))).isNull();
+    }
+
+    /**
+     * On top of the Postfix tests: a server that answers nothing until it has read the whole group proves
+     * that MAIL, every RCPT and DATA leave in one round trip (a client waiting for each reply would time out);
+     * DATA accepted although every recipient was refused gets the lone dot (RFC 2920 §3.1) and no message.
+     */
+    @Test
+    void theEnvelopeGoesInOneRoundTripAndARefusedEnvelopeGetsTheLoneDot() throws Exception {
+        try (java.net.ServerSocket server = new java.net.ServerSocket(0, 5, java.net.InetAddress.getByName("127.0.0.1"))) {
+            List<String> seen = Collections.synchronizedList(new ArrayList<>());
+            Thread t = new Thread(() -> {
+                try (java.net.Socket s = server.accept()) {
+                    var in = new java.io.BufferedReader(new java.io.InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII));
+                    var out = s.getOutputStream();
+                    out.write("220 scripted ESMTP\r\n".getBytes(StandardCharsets.US_ASCII));
+                    seen.add(in.readLine());
+                    out.write("250-scripted\r\n250-PIPELINING\r\n250 8BITMIME\r\n".getBytes(StandardCharsets.US_ASCII));
+                    List<String> group = new ArrayList<>();
+                    String l;
+                    while (!(l = in.readLine()).equals("DATA")) {
+                        group.add(l);
+                    }
+                    seen.addAll(group);
+                    seen.add(l);
+                    out.write("250 ok\r\n550 5.1.1 no such user\r\n550 5.1.1 no such user\r\n354 go ahead\r\n"
+                            .getBytes(StandardCharsets.US_ASCII));
+                    String body = in.readLine();
+                    seen.add("body:" + body);
+                    out.write("554 5.5.1 no valid recipients\r\n".getBytes(StandardCharsets.US_ASCII));
+                    seen.add(in.readLine());
+                    out.write("221 bye\r\n".getBytes(StandardCharsets.US_ASCII));
+                } catch (Exception e) {
+                    seen.add("server: " + e);
+                }
+            });
+            t.start();
+            Duration two = Duration.ofSeconds(2);
+            OutboundDelivery d = new OutboundDelivery(DnsjavaResolver.create(List.of(PeerEnvironment.DNS), Duration.ofSeconds(5)),
+                    CertificateChecker.fromFile(env.caFile), "client.tls.test", server.getLocalPort(), new SmtpTimeouts(two, two, two, two, two),
+                    null);
+            List<RecipientOutcome> out = d.deliver(new OutboundDelivery.Job("a@sender.test", "[127.0.0.1]",
+                    List.of("x@[127.0.0.1]", "y@[127.0.0.1]"), new PolicyMatch(TlsLevel.NONE, "default", EntryKind.DEFAULT, 0),
+                    o -> o.write("Subject: never\r\n\r\nnever\r\n".getBytes(StandardCharsets.US_ASCII)), "<pipe@sender.test>", 1));
+            t.join(5000);
+            assertThat(out).hasSize(2).allSatisfy(o -> {
+                assertThat(o.kind()).isEqualTo(RecipientOutcome.Kind.PERMANENT);
+                assertThat(o.status()).isEqualTo("5.1.1");
+            });
+            assertThat(seen).containsExactly("EHLO client.tls.test", "MAIL FROM:<a@sender.test> BODY=8BITMIME", "RCPT TO:<x@[127.0.0.1]>",
+                    "RCPT TO:<y@[127.0.0.1]>", "DATA", "body:.", "QUIT");
+        }
+    }
 }

@@ -26,9 +26,10 @@ import io.mailsec.tls.peers.TestPki;
  * wrongname.tls.test   mx.wrongname.tls.test   127.0.4.14  Postfix, CA certificate for another name
  * expired.tls.test     mx.expired.tls.test     127.0.4.15  Postfix, expired CA certificate
  * brokentls.tls.test   mx.brokentls.tls.test   127.0.4.17  Postfix offering STARTTLS with only TLS 1.0/1.1 (handshake fails)
- * small.tls.test       mx.small.tls.test       127.0.4.18  Postfix, no STARTTLS, SIZE 20000, no SMTPUTF8
+ * small.tls.test       mx.small.tls.test       127.0.4.18  Postfix, no STARTTLS, SIZE 20000; no SMTPUTF8, PIPELINING, 8BITMIME
  * refused.tls.test     mx.refused.tls.test     127.0.4.19  nothing listens (connection refused)
  * </pre>
+ * Every listener disconnects a client that pipelines where RFC 2920 does not allow it.
  * DNS: dnsmasq on 127.0.4.53:53.
  */
 public final class PeerEnvironment implements AutoCloseable {
@@ -80,7 +81,8 @@ public final class PeerEnvironment implements AutoCloseable {
                     new PostfixPeer.Listener("127.0.4.16", null, strip[0], strip[1]),
                     new PostfixPeer.Listener("127.0.4.17", "-o smtpd_tls_protocols=!TLSv1.2,!TLSv1.3 -o smtpd_tls_mandatory_protocols=!TLSv1.2,!TLSv1.3",
                             valid[0], valid[1]),
-                    new PostfixPeer.Listener("127.0.4.18", "-o smtpd_tls_security_level=none -o message_size_limit=20000 -o smtputf8_enable=no",
+                    new PostfixPeer.Listener("127.0.4.18", "-o smtpd_tls_security_level=none -o message_size_limit=20000 -o smtputf8_enable=no"
+                            + " -o smtpd_discard_ehlo_keywords=pipelining,8bitmime",
                             null, null)));
             StripTlsRelay relay = StripTlsRelay.start("127.0.4.12", 25, new InetSocketAddress("127.0.4.16", 25));
             return new PeerEnvironment(dir, ca, postfix, relay, dns);

@@ -43,6 +43,31 @@ class SmtpWireTest {
     }
 
     @Test
+    void bulkWritesStuffAsByteByByteWritesDo() throws Exception {
+        java.util.Random random = new java.util.Random(17);
+        byte[] alphabet = "ab.\r\n".getBytes(StandardCharsets.US_ASCII);
+        for (int round = 0; round < 2000; round++) {
+            byte[] in = new byte[random.nextInt(40)];
+            for (int i = 0; i < in.length; i++) {
+                in[i] = alphabet[random.nextInt(alphabet.length)];
+            }
+            ByteArrayOutputStream single = new ByteArrayOutputStream();
+            SmtpClient.DotStuffingOutputStream s = new SmtpClient.DotStuffingOutputStream(single);
+            for (byte b : in) {
+                s.write(b & 0xff);
+            }
+            s.finish();
+            ByteArrayOutputStream bulk = new ByteArrayOutputStream();
+            SmtpClient.DotStuffingOutputStream b = new SmtpClient.DotStuffingOutputStream(bulk);
+            int cut = in.length == 0 ? 0 : random.nextInt(in.length);
+            b.write(in, 0, cut);
+            b.write(in, cut, in.length - cut);
+            b.finish();
+            assertThat(bulk.toByteArray()).as(new String(in, StandardCharsets.US_ASCII)).isEqualTo(single.toByteArray());
+        }
+    }
+
+    @Test
     void enhancedStatusFromReplyOrClass() {
         assertThat(new SmtpReply(550, java.util.List.of("5.1.1 no such user")).enhancedStatus()).isEqualTo("5.1.1");
         assertThat(new SmtpReply(451, java.util.List.of("try later")).enhancedStatus()).isEqualTo("4.0.0");

@@ -100,6 +100,8 @@ public final class PostfixPeer implements AutoCloseable {
                 "virtual_minimum_uid = 100",
                 "smtpd_relay_restrictions = permit_mynetworks, reject_unauth_destination",
                 "smtpd_tls_security_level = may",
+                // A client that pipelines where RFC 2920 does not allow it is disconnected, so every test checks that.
+                "smtpd_forbid_unauth_pipelining = yes",
                 "smtpd_tls_loglevel = 1",
                 "smtpd_tls_received_header = yes",
                 "");
