@@ -32,24 +32,6 @@ public final class SlowPeerBenchMain {
     static final String HEALTHY = "127.0.8.126";
     static final String CLIENT = "127.0.8.111";
     static final Duration LIMIT = Duration.ofSeconds(120);
-    static final String SHIPPED_DELIVERY = String.join("\n",
-            "            <mailet match=\"All\" class=\"io.mailsec.tls.james.TlsPolicyDelivery\">",
-            "                <policyFile>conf/mailsec-tls.policy</policyFile>",
-            "                <onTlsFailure>bounce</onTlsFailure>",
-            "                <retrySchedule>5m, 15m, 30m, 1h, 2h, 4h</retrySchedule>",
-            "                <maxQueueLifetime>5d</maxQueueLifetime>",
-            "            </mailet>");
-    /** James 3.8.1's sample relay processor. */
-    static final String REMOTE_DELIVERY = String.join("\n",
-            "            <mailet match=\"All\" class=\"RemoteDelivery\">",
-            "                <outgoingQueue>outgoing</outgoingQueue>",
-            "                <delayTime>5000, 100000, 500000</delayTime>",
-            "                <maxRetries>3</maxRetries>",
-            "                <maxDnsProblemRetries>0</maxDnsProblemRetries>",
-            "                <deliveryThreads>10</deliveryThreads>",
-            "                <sendpartial>true</sendpartial>",
-            "            </mailet>");
-
     private SlowPeerBenchMain() {
     }
 
@@ -82,7 +64,7 @@ public final class SlowPeerBenchMain {
                 ShippedConf conf = ShippedConf.in(Files.createDirectories(dir.resolve(name)));
                 conf.file("mailsec-tls.policy", "[outbound]\ndefault may\n[inbound]\ndefault may\n");
                 if (name.equals("remotedelivery")) {
-                    conf.edit("mailetcontainer.xml", SHIPPED_DELIVERY, REMOTE_DELIVERY);
+                    conf.edit("mailetcontainer.xml", DeliveryConfigs.SHIPPED_DELIVERY, DeliveryConfigs.REMOTE_DELIVERY);
                 }
                 try (JamesProcess james = JamesProcess.builder("slowpeer-" + name).overlay(conf.dir()).dnsServer(DNS).start()) {
                     String line = run(name, james, tarpitted, healthy, held);

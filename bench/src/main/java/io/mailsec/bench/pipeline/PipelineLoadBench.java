@@ -15,6 +15,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.mailsec.bench.ProcStat;
+import io.mailsec.bench.Stats;
 import io.mailsec.it.JamesProcess;
 import io.mailsec.it.SmtpDialog;
 
@@ -266,28 +268,12 @@ public final class PipelineLoadBench {
         return total;
     }
 
-    /** utime + stime of the James JVM, from /proc (clock ticks of 10 ms). */
     long cpuMillis() {
-        try {
-            String stat = Files.readString(Path.of("/proc/" + james.jamesJvm().pid() + "/stat"));
-            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10;
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        return ProcStat.cpuMillis(james.jamesJvm().pid());
     }
 
     long peakRssKb() {
-        try {
-            for (String l : Files.readAllLines(Path.of("/proc/" + james.jamesJvm().pid() + "/status"))) {
-                if (l.startsWith("VmHWM:")) {
-                    return Long.parseLong(l.replaceAll("[^0-9]", ""));
-                }
-            }
-            return -1;
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        return ProcStat.peakRssKb(james.jamesJvm().pid());
     }
 
     /** A ~10 KB plain-text message. */
@@ -311,17 +297,6 @@ public final class PipelineLoadBench {
      * Ratio of the summed msgs/s, mean CPU per message of each pipeline and the difference, the median
      * of the per-round p50/p99 and the highest peak RSS.
      */
-    /** Standard error of the mean (sample standard deviation / sqrt(n)); 0 for fewer than two values. */
-    static double standardError(List<Double> xs) {
-        int n = xs.size();
-        if (n < 2) {
-            return 0;
-        }
-        double mean = xs.stream().mapToDouble(Double::doubleValue).average().orElse(0);
-        double ss = xs.stream().mapToDouble(x -> (x - mean) * (x - mean)).sum();
-        return Math.sqrt(ss / (n - 1)) / Math.sqrt(n);
-    }
-
     public static Map<String, String> summary(List<RoundResult> a, List<RoundResult> b) {
         Map<String, String> m = new LinkedHashMap<>();
         double ra = a.stream().mapToDouble(RoundResult::msgsPerSecond).sum();
@@ -334,13 +309,13 @@ public final class PipelineLoadBench {
         double cpuB = b.stream().mapToDouble(RoundResult::cpuMsPerMessage).average().orElse(0);
         m.put("ratio_msgs_per_s", String.format("%.3f", rb / ra));
         m.put("ratio_per_round_pair", pairRatios.stream().map(r -> String.format("%.3f", r)).toList().toString());
-        m.put("ratio_median_of_pairs", String.format("%.3f", median(pairRatios)));
+        m.put("ratio_median_of_pairs", String.format("%.3f", Stats.median(pairRatios)));
         m.put(a.get(0).name() + "_msgs_per_s_mean", String.format("%.1f", ra / a.size()));
         m.put(b.get(0).name() + "_msgs_per_s_mean", String.format("%.1f", rb / b.size()));
         m.put(a.get(0).name() + "_p50_p99_ms_median", String.format("%.2f / %.2f",
-                median(a.stream().map(RoundResult::p50Ms).toList()), median(a.stream().map(RoundResult::p99Ms).toList())));
+                Stats.median(a.stream().map(RoundResult::p50Ms).toList()), Stats.median(a.stream().map(RoundResult::p99Ms).toList())));
         m.put(b.get(0).name() + "_p50_p99_ms_median", String.format("%.2f / %.2f",
-                median(b.stream().map(RoundResult::p50Ms).toList()), median(b.stream().map(RoundResult::p99Ms).toList())));
+                Stats.median(b.stream().map(RoundResult::p50Ms).toList()), Stats.median(b.stream().map(RoundResult::p99Ms).toList())));
         m.put(a.get(0).name() + "_cpu_ms_per_msg", String.format("%.3f", cpuA));
         m.put(b.get(0).name() + "_cpu_ms_per_msg", String.format("%.3f", cpuB));
         m.put("cpu_ms_per_msg_added", String.format("%.3f", cpuB - cpuA));
@@ -356,8 +331,8 @@ public final class PipelineLoadBench {
             addedPerPair.add(b.get(i).cpuMsPerMessageWithoutJit() - a.get(i).cpuMsPerMessageWithoutJit());
         }
         m.put("cpu_ms_per_msg_added_without_jit_per_pair", addedPerPair.stream().map(x -> String.format("%.2f", x)).toList().toString());
-        m.put("cpu_ms_per_msg_added_without_jit_standard_error", String.format("%.3f", standardError(addedPerPair)));
-        m.put("ratio_per_round_pair_standard_error", String.format("%.3f", standardError(pairRatios)));
+        m.put("cpu_ms_per_msg_added_without_jit_standard_error", String.format("%.3f", Stats.standardError(addedPerPair)));
+        m.put("ratio_per_round_pair_standard_error", String.format("%.3f", Stats.standardError(pairRatios)));
         for (String g : a.get(0).cpuByThread().keySet()) {
             double ga = a.stream().mapToDouble(r -> r.cpuByThread().getOrDefault(g, 0.0)).average().orElse(0);
             double gb = b.stream().mapToDouble(r -> r.cpuByThread().getOrDefault(g, 0.0)).average().orElse(0);
@@ -367,13 +342,6 @@ public final class PipelineLoadBench {
         m.put(a.get(0).name() + "_peak_rss_mb", String.valueOf(a.stream().mapToLong(RoundResult::peakRssKb).max().orElse(0) / 1024));
         m.put(b.get(0).name() + "_peak_rss_mb", String.valueOf(b.stream().mapToLong(RoundResult::peakRssKb).max().orElse(0) / 1024));
         return m;
-    }
-
-    static double median(List<Double> xs) {
-        List<Double> s = new ArrayList<>(xs);
-        Collections.sort(s);
-        int n = s.size();
-        return n == 0 ? 0 : n % 2 == 1 ? s.get(n / 2) : (s.get(n / 2 - 1) + s.get(n / 2)) / 2;
     }
 
     public static void writeReport(Path file, String text) throws IOException {

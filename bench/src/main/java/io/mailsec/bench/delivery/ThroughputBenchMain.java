@@ -1,0 +1,254 @@
+package io.mailsec.bench.delivery;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+
+import javax.mail.Session;
+import javax.mail.Transport;
+import javax.mail.internet.MimeMessage;
+
+import io.mailsec.bench.ProcStat;
+import io.mailsec.bench.Stats;
+import io.mailsec.bench.pipeline.PipelineLoadBench;
+import io.mailsec.core.dns.Dnsmasq;
+import io.mailsec.core.peers.PeerTools;
+import io.mailsec.it.JamesProcess;
+import io.mailsec.it.MailClient;
+import io.mailsec.it.ShippedConf;
+import io.mailsec.tls.peers.PostfixPeer;
+import io.mailsec.tls.peers.TestPki;
+
+/**
+ * Outbound throughput (issue 17): N messages of 10 KB submitted over 8 authenticated 587 connections
+ * (STARTTLS, one connection carrying many messages) to 5 remote domains whose MXs are listeners of one
+ * real Postfix (STARTTLS with a test-CA certificate on each), until all N are in Postfix's Maildir.
+ * Two James 3.8.1 processes with james-conf's pipeline take turns in the same run: the relay processor
+ * delivers with mailsec's TlsPolicyDelivery (t1 and t2 listed {@code verify}, the rest {@code may}) in
+ * one and with James's sample RemoteDelivery ({@code startTLS} on, server identity checked against the
+ * same CA) in the other; each with its shipped defaults (16 workers / 10 delivery threads).
+ * Reports delivered msg/s, the ratio per round pair, and James CPU per message.
+ *
+ * <p>Usage: {@code scripts/bench-throughput.sh [messagesPerRound=5000] [rounds=3] [warmup=1000]}.
+ */
+public final class ThroughputBenchMain {
+    static final String DNS = "127.0.12.53";
+    static final String CLIENT_BIND = "127.0.12.1";
+    static final int DOMAINS = 5;
+    static final int CONNECTIONS = 8;
+    static final Duration ROUND_LIMIT = Duration.ofMinutes(15);
+
+    private ThroughputBenchMain() {
+    }
+
+    record Round(String name, int messages, double seconds, double cpuMsPerMessage) {
+        double msgsPerSecond() {
+            return messages / seconds;
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        int perRound = args.length > 0 ? Integer.parseInt(args[0]) : 5000;
+        int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
+        int warmup = args.length > 2 ? Integer.parseInt(args[2]) : 1000;
+        PeerTools.requireRoot();
+        Path dir = Files.createDirectories(JamesProcess.root().resolve("bench/target/delivery"));
+        Path work = Files.createTempDirectory(dir, "throughput-");
+        TestPki pki = new TestPki("mailsec bench CA");
+        Path ca = pki.writeCa(work.resolve("ca.pem"));
+        Path trustStore = work.resolve("ca.p12");
+        KeyStore ks = KeyStore.getInstance("PKCS12");
+        ks.load(null, null);
+        ks.setCertificateEntry("bench-ca", pki.caCertificate());
+        try (var out = Files.newOutputStream(trustStore)) {
+            ks.store(out, "changeit".toCharArray());
+        }
+        List<String> domains = new ArrayList<>();
+        List<String> records = new ArrayList<>();
+        List<PostfixPeer.Listener> listeners = new ArrayList<>();
+        Instant now = Instant.now();
+        for (int i = 1; i <= DOMAINS; i++) {
+            String domain = "t" + i + ".test";
+            String mx = "mx." + domain;
+            String ip = "127.0.12.2" + i;
+            domains.add(domain);
+            records.add(Dnsmasq.mx(domain, mx, 10));
+            records.add(Dnsmasq.host(mx, ip));
+            Path[] cert = pki.issue(work, "t" + i, mx, now.minus(Duration.ofDays(1)), now.plus(Duration.ofDays(30)));
+            listeners.add(new PostfixPeer.Listener(ip, null, cert[0], cert[1]));
+        }
+        // Both Jameses trust the test CA the same way (RemoteDelivery has no trust-store parameter).
+        String javaOpts = "-Xms512m -Xmx1g -Djavax.net.ssl.trustStore=" + trustStore + " -Djavax.net.ssl.trustStorePassword=changeit"
+                + " -Djavax.net.ssl.trustStoreType=PKCS12";
+        // Postfix refuses a queue directory below a path it does not trust (as under the repository's target/).
+        Path postfixDir = Files.createTempDirectory(Path.of("/tmp"), "mailsec-throughput-postfix-");
+        try (Dnsmasq dns = Dnsmasq.start(DNS, List.of("test"), records);
+             PostfixPeer postfix = PostfixPeer.start(postfixDir, domains, listeners)) {
+            Path maildir = postfixDir.resolve("mail/catchall");
+            ShippedConf mailsecConf = ShippedConf.in(Files.createDirectories(work.resolve("mailsec")));
+            mailsecConf.file("mailsec-tls.policy", "[outbound]\nt1.test verify\nt2.test verify\ndefault may\n[inbound]\ndefault may\n");
+            mailsecConf.file("tls/bench-ca.pem", Files.readString(ca));
+            mailsecConf.edit("mailetcontainer.xml", DeliveryConfigs.SHIPPED_DELIVERY,
+                    DeliveryConfigs.shippedWith("<trustStore>conf/tls/bench-ca.pem</trustStore>"));
+            ShippedConf remoteConf = ShippedConf.in(Files.createDirectories(work.resolve("remotedelivery")));
+            remoteConf.file("mailsec-tls.policy", "[outbound]\ndefault may\n[inbound]\ndefault may\n");
+            remoteConf.edit("mailetcontainer.xml", DeliveryConfigs.SHIPPED_DELIVERY,
+                    DeliveryConfigs.remoteDeliveryWith("<startTLS>true</startTLS>",
+                    // It connects by IP address, so the name can never match: chain checked against the CA only.
+                    "<verifyServerIdentity>false</verifyServerIdentity>"));
+            try (JamesProcess mailsec = JamesProcess.builder("throughput-mailsec").overlay(mailsecConf.dir()).dnsServer(DNS)
+                    .javaOpts(javaOpts).start();
+                 JamesProcess remote = JamesProcess.builder("throughput-remotedelivery").overlay(remoteConf.dir()).dnsServer(DNS)
+                    .javaOpts(javaOpts).start()) {
+                Map<String, JamesProcess> servers = new LinkedHashMap<>();
+                servers.put("mailsec", mailsec);
+                servers.put("remotedelivery", remote);
+                Map<String, List<MimeMessage>> messages = new LinkedHashMap<>();
+                for (Map.Entry<String, JamesProcess> s : servers.entrySet()) {
+                    messages.put(s.getKey(), messages(s.getValue(), domains));
+                }
+                StringBuilder report = new StringBuilder(String.format("outbound throughput: %d messages of 10 KB per round, %d submission "
+                        + "connections, %d remote domains on one Postfix (STARTTLS everywhere; mailsec: 2 verify, 3 may), warm-up %d each%n",
+                        perRound, CONNECTIONS, DOMAINS, warmup));
+                for (Map.Entry<String, JamesProcess> s : servers.entrySet()) {
+                    Round w = round(s.getKey(), s.getValue(), messages.get(s.getKey()), warmup, maildir);
+                    report.append("warm-up  ").append(line(w)).append('\n');
+                    System.out.println("warm-up  " + line(w));
+                }
+                List<Round> a = new ArrayList<>();
+                List<Round> b = new ArrayList<>();
+                for (int r = 0; r < rounds; r++) {
+                    // Alternate which goes first, so a drift of the machine within a pair hits both alike.
+                    List<String> order = r % 2 == 0 ? List.of("mailsec", "remotedelivery") : List.of("remotedelivery", "mailsec");
+                    for (String name : order) {
+                        Round x = round(name, servers.get(name), messages.get(name), perRound, maildir);
+                        (name.equals("mailsec") ? a : b).add(x);
+                        report.append("round ").append(r + 1).append("  ").append(line(x)).append('\n');
+                        System.out.println("round " + (r + 1) + "  " + line(x));
+                    }
+                }
+                report.append(summary(a, b));
+                Path out = dir.resolve("throughput.txt");
+                Files.writeString(out, report.toString());
+                System.out.print(report);
+                System.out.println("report: " + out);
+            }
+        }
+    }
+
+    /** A pool of 10 KB messages from the demo user, message i to a mailbox of domain i mod 5. */
+    static List<MimeMessage> messages(JamesProcess james, List<String> domains) throws Exception {
+        MailClient client = new MailClient(james);
+        Session session = client.submissionSession();
+        List<MimeMessage> pool = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            String rcpt = "r" + i + "@" + domains.get(i % domains.size());
+            String text = PipelineLoadBench.plainMessage(i, james.demoUser(), rcpt, "");
+            String body = text.substring(text.indexOf("\r\n\r\n") + 4);
+            pool.add(client.newMessage(session, james.demoUser(), rcpt, "throughput " + i, body));
+        }
+        return pool;
+    }
+
+    static Round round(String name, JamesProcess james, List<MimeMessage> pool, int messages, Path maildir) throws Exception {
+        clear(maildir);
+        long cpuBefore = ProcStat.cpuMillis(james.jamesJvm().pid());
+        AtomicInteger next = new AtomicInteger();
+        long start = System.nanoTime();
+        ExecutorService clients = Executors.newFixedThreadPool(CONNECTIONS);
+        List<Future<?>> fs = new ArrayList<>();
+        Session session = new MailClient(james).submissionSession();
+        session.getProperties().put("mail.smtp.localaddress", CLIENT_BIND);
+        for (int c = 0; c < CONNECTIONS; c++) {
+            fs.add(clients.submit(() -> {
+                try (Transport t = session.getTransport("smtp")) {
+                    t.connect(james.demoUser(), james.demoPassword());
+                    int i;
+                    while ((i = next.getAndIncrement()) < messages) {
+                        MimeMessage m = pool.get(i % pool.size());
+                        t.sendMessage(m, m.getAllRecipients());
+                    }
+                }
+                return null;
+            }));
+        }
+        for (Future<?> f : fs) {
+            f.get();
+        }
+        clients.shutdown();
+        long deadline = System.nanoTime() + ROUND_LIMIT.toNanos();
+        long delivered;
+        while ((delivered = count(maildir)) < messages && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        if (delivered < messages) {
+            throw new IllegalStateException(name + ": only " + delivered + " of " + messages + " delivered within " + ROUND_LIMIT);
+        }
+        long cpu = ProcStat.cpuMillis(james.jamesJvm().pid()) - cpuBefore;
+        return new Round(name, messages, seconds, (double) cpu / messages);
+    }
+
+    static long count(Path maildir) throws Exception {
+        long n = 0;
+        for (String sub : List.of("new", "cur")) {
+            Path d = maildir.resolve(sub);
+            if (Files.isDirectory(d)) {
+                try (Stream<Path> files = Files.list(d)) {
+                    n += files.count();
+                }
+            }
+        }
+        return n;
+    }
+
+    static void clear(Path maildir) throws Exception {
+        for (String sub : List.of("new", "cur")) {
+            Path d = maildir.resolve(sub);
+            if (Files.isDirectory(d)) {
+                try (Stream<Path> files = Files.list(d)) {
+                    for (Path f : (Iterable<Path>) files::iterator) {
+                        Files.deleteIfExists(f);
+                    }
+                }
+            }
+        }
+    }
+
+    static String line(Round r) {
+        return String.format("%-15s %5d delivered in %6.1f s = %6.1f msg/s, James CPU %.2f ms/msg", r.name(), r.messages(), r.seconds(),
+                r.msgsPerSecond(), r.cpuMsPerMessage());
+    }
+
+    static String summary(List<Round> mailsec, List<Round> remote) {
+        List<Double> ratios = new ArrayList<>();
+        List<Double> cpuRatios = new ArrayList<>();
+        for (int i = 0; i < Math.min(mailsec.size(), remote.size()); i++) {
+            ratios.add(mailsec.get(i).msgsPerSecond() / remote.get(i).msgsPerSecond());
+            cpuRatios.add(mailsec.get(i).cpuMsPerMessage() / remote.get(i).cpuMsPerMessage());
+        }
+        return String.format("msg/s mailsec / RemoteDelivery per round pair: %s, median %.2f (standard error %.2f)%n"
+                        + "CPU per message mailsec / RemoteDelivery per round pair: %s, median %.2f%n"
+                        + "mean msg/s: mailsec %.1f, RemoteDelivery %.1f; mean CPU ms/msg: mailsec %.2f, RemoteDelivery %.2f%n",
+                format(ratios), Stats.median(ratios), Stats.standardError(ratios), format(cpuRatios), Stats.median(cpuRatios),
+                mailsec.stream().mapToDouble(Round::msgsPerSecond).average().orElse(0),
+                remote.stream().mapToDouble(Round::msgsPerSecond).average().orElse(0),
+                mailsec.stream().mapToDouble(Round::cpuMsPerMessage).average().orElse(0),
+                remote.stream().mapToDouble(Round::cpuMsPerMessage).average().orElse(0));
+    }
+
+    private static String format(List<Double> xs) {
+        return xs.stream().map(x -> String.format("%.2f", x)).toList().toString();
+    }
+}

@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Outbound throughput (issue 17): mailsec's TlsPolicyDelivery vs James's own RemoteDelivery in james-conf's
+# relay processor, two real James processes taking turns, 5 remote domains on a real Postfix with STARTTLS
+# (needs root: dnsmasq on 127.0.12.53:53, Postfix listeners on 127.0.12.21-25:25).
+# Usage: scripts/bench-throughput.sh [messagesPerRound=5000] [rounds=3] [warmup=1000]
+#        -> bench/target/delivery/throughput.txt
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mvn -B -q package -DskipTests >&2   # the plugin jars and the CLI that run-james.sh installs
+CP="$(scripts/bench-classpath.sh)"
+exec java -cp "$CP" -Dmailsec.root="$PWD" io.mailsec.bench.delivery.ThroughputBenchMain "$@"
