@@ -39,6 +39,8 @@ public final class AttemptResult {
     CertificateVerdict certificate;
     /** Replies per recipient (RCPT reply, replaced by the DATA reply for accepted recipients). */
     final Map<String, SmtpReply> replies = new LinkedHashMap<>();
+    /** For each reply in {@link #replies}, the step it answered: RCPT, or DATA (the reply to DATA or after the message). */
+    final Map<String, Step> replySteps = new LinkedHashMap<>();
 
     public String host() {
         return host;
@@ -95,6 +97,23 @@ public final class AttemptResult {
     /** "mx.example.com [192.0.2.1]" */
     public String remote() {
         return (host == null ? "" : host + " ") + "[" + ip + "]" + (port == 25 ? "" : ":" + port);
+    }
+
+    void reply(String recipient, SmtpReply reply, Step answered) {
+        replies.put(recipient, reply);
+        replySteps.put(recipient, answered);
+    }
+
+    /** The step that refused recipients in an attempt that did not fail as a whole: data if any was refused there, else rcpt. */
+    Step refusedAt() {
+        Step at = null;
+        for (Map.Entry<String, SmtpReply> e : replies.entrySet()) {
+            if (!e.getValue().isPositive()) {
+                Step s = replySteps.getOrDefault(e.getKey(), Step.RCPT);
+                at = at == Step.DATA ? at : s;
+            }
+        }
+        return at;
     }
 
     AttemptResult fail(Step at, String why, boolean isTls) {

@@ -335,7 +335,7 @@ public final class OutboundDelivery {
                 r.fail(Step.MAIL, "MAIL FROM: " + m, false);
                 r.permanent = m.isPermanent();
                 for (String rcpt : job.recipients) {
-                    r.replies.put(rcpt, m);
+                    r.reply(rcpt, m, Step.MAIL);
                 }
                 return finish(job, c, r);
             }
@@ -343,7 +343,7 @@ public final class OutboundDelivery {
             List<String> accepted = new ArrayList<>();
             for (int i = 0; i < job.recipients.size(); i++) {
                 SmtpReply rr = replies.get(1 + i);
-                r.replies.put(job.recipients.get(i), rr);
+                r.reply(job.recipients.get(i), rr, Step.RCPT);
                 if (rr.isPositive()) {
                     accepted.add(job.recipients.get(i));
                 }
@@ -358,7 +358,7 @@ public final class OutboundDelivery {
             r.step = Step.DATA;
             SmtpReply d = dataReply.code() == 354 ? c.message(job.message) : dataReply;
             for (String rcpt : accepted) {
-                r.replies.put(rcpt, d);
+                r.reply(rcpt, d, Step.DATA);
             }
             r.step = Step.DONE;
             r.keepSession = pool.enabled() && !expired.get();
@@ -415,6 +415,8 @@ public final class OutboundDelivery {
         to.certificate = from.certificate;
         to.replies.clear();
         to.replies.putAll(from.replies);
+        to.replySteps.clear();
+        to.replySteps.putAll(from.replySteps);
     }
 
     private void tlsFacts(AttemptResult r, SSLSession s, String host, String domain) {
@@ -491,8 +493,9 @@ public final class OutboundDelivery {
         if (r.pipelined) {
             e.put("pipelined", true);
         }
-        if (r.failed) {
-            e.step(r.step.word());
+        Step refused = r.failed ? r.step : r.refusedAt();
+        if (refused != null) {
+            e.step(refused.word());
         }
         tracking.record(e);
     }
@@ -508,7 +511,8 @@ public final class OutboundDelivery {
                 out.add(new RecipientOutcome(rcpt, RecipientOutcome.Kind.DELIVERED, "2.0.0", r.remote(), reply.toString(), false, "done"));
             } else {
                 out.add(new RecipientOutcome(rcpt, reply.isPermanent() ? RecipientOutcome.Kind.PERMANENT : RecipientOutcome.Kind.TEMPORARY,
-                        reply.enhancedStatus(), r.remote(), reply.toString(), false, r.failed ? r.step.word() : "rcpt"));
+                        reply.enhancedStatus(), r.remote(), reply.toString(), false,
+                        r.failed ? r.step.word() : r.replySteps.getOrDefault(rcpt, Step.RCPT).word()));
             }
         }
         List<RecipientOutcome> withTls = new ArrayList<>();

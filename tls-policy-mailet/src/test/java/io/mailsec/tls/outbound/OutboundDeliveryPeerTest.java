@@ -202,6 +202,37 @@ class OutboundDeliveryPeerTest {
         assertThat(o.step()).isEqualTo("connect");
     }
 
+    /**
+     * A refusal in reply to RCPT, or after the whole message, is reported at the step that refused, in the
+     * tracking line and in the outcome the DSN names (a content filter's 554 after the dot is not "step rcpt");
+     * a real Postfix refuses through access maps at RCPT (recipient) and at end of data (sender).
+     */
+    @Test
+    void aRefusalIsReportedAtTheStepThatRefused() throws Exception {
+        // sender, recipient, kind, status, step, tracking outcome
+        String[][] cases = {
+            {"a@sender.test", "later@refusing.tls.test", "TEMPORARY", "4.2.0", "rcpt", "deferred"},
+            {"eod-later@sender.test", "ok@refusing.tls.test", "TEMPORARY", "4.7.1", "data", "deferred"},
+            {"eod-never@sender.test", "ok@refusing.tls.test", "PERMANENT", "5.7.1", "data", "bounced"},
+        };
+        for (String[] c : cases) {
+            String token = UUID.randomUUID().toString();
+            byte[] m = ("Subject: " + token + "\r\n\r\nbody\r\n").getBytes(StandardCharsets.US_ASCII);
+            int before = TRACKING.size();
+            List<RecipientOutcome> out = delivery.deliver(new OutboundDelivery.Job(c[0], "refusing.tls.test", List.of(c[1]),
+                    MAY, o -> o.write(m), "<" + token + "@sender.test>", 1));
+            String what = String.join(" ", c);
+            assertThat(out).as(what).singleElement().satisfies(o -> {
+                assertThat(o.kind()).isEqualTo(RecipientOutcome.Kind.valueOf(c[2]));
+                assertThat(o.status()).isEqualTo(c[3]);
+                assertThat(o.step()).isEqualTo(c[4]);
+            });
+            assertThat(TRACKING.subList(before, TRACKING.size())).as(what).singleElement().satisfies(l -> assertThat(l)
+                    .contains("\"outcome\":\"" + c[5] + "\"", "\"step\":\"" + c[4] + "\"", c[3]));
+            assertThat(env.postfix.message(token, Duration.ofMillis(300))).as(what).isNull();
+        }
+    }
+
     @Test
     void unknownDomainIsPermanentFailure() {
         Sent s = send("nonexistent.tls.test", TlsLevel.MAY);

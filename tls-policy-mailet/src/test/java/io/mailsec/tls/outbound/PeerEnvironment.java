@@ -28,12 +28,18 @@ import io.mailsec.tls.peers.TestPki;
  * brokentls.tls.test   mx.brokentls.tls.test   127.0.4.17  Postfix offering STARTTLS with only TLS 1.0/1.1 (handshake fails)
  * small.tls.test       mx.small.tls.test       127.0.4.18  Postfix, no STARTTLS, SIZE 20000; no SMTPUTF8, PIPELINING, 8BITMIME
  * refused.tls.test     mx.refused.tls.test     127.0.4.19  nothing listens (connection refused)
+ * refusing.tls.test    mx.refusing.tls.test    127.0.4.20  Postfix, no STARTTLS; refuses per hash: maps at RCPT (recipient)
+ *                                                         and after the message (sender): {@link #REFUSALS}
  * </pre>
  * Every listener disconnects a client that pipelines where RFC 2920 does not allow it.
  * DNS: dnsmasq on 127.0.4.53:53.
  */
 public final class PeerEnvironment implements AutoCloseable {
     public static final String DNS = "127.0.4.53";
+    /** The refusing peer's maps: what it answers, and to whom. */
+    public static final String REFUSALS = "later@refusing.tls.test 450 4.2.0 try later\n"
+            + "eod-later@sender.test 451 4.7.1 try again later\n"
+            + "eod-never@sender.test 554 5.7.1 message refused\n";
     public final Path dir;
     public final Path caFile;
     public final PostfixPeer postfix;
@@ -71,7 +77,9 @@ public final class PeerEnvironment implements AutoCloseable {
             mx.put("brokentls.tls.test", new String[] {"mx.brokentls.tls.test", "127.0.4.17"});
             mx.put("small.tls.test", new String[] {"mx.small.tls.test", "127.0.4.18"});
             mx.put("refused.tls.test", new String[] {"mx.refused.tls.test", "127.0.4.19"});
+            mx.put("refusing.tls.test", new String[] {"mx.refusing.tls.test", "127.0.4.20"});
             Dnsmasq dns = Peers.dns(DNS, "tls.test", mx);
+            Path refusals = dir.resolve("postfix/etc/refusals");
             PostfixPeer postfix = PostfixPeer.start(dir.resolve("postfix"), List.copyOf(mx.keySet()), List.of(
                     new PostfixPeer.Listener("127.0.4.10", null, valid[0], valid[1]),
                     new PostfixPeer.Listener("127.0.4.11", "-o smtpd_tls_security_level=none", null, null),
@@ -83,7 +91,11 @@ public final class PeerEnvironment implements AutoCloseable {
                             valid[0], valid[1]),
                     new PostfixPeer.Listener("127.0.4.18", "-o smtpd_tls_security_level=none -o message_size_limit=20000 -o smtputf8_enable=no"
                             + " -o smtpd_discard_ehlo_keywords=pipelining,8bitmime",
-                            null, null)));
+                            null, null),
+                    new PostfixPeer.Listener("127.0.4.20", "-o smtpd_tls_security_level=none"
+                            + " -o smtpd_recipient_restrictions=check_recipient_access,hash:" + refusals
+                            + " -o smtpd_end_of_data_restrictions=check_sender_access,hash:" + refusals, null, null)),
+                    Map.of("refusals", REFUSALS));
             StripTlsRelay relay = StripTlsRelay.start("127.0.4.12", 25, new InetSocketAddress("127.0.4.16", 25));
             return new PeerEnvironment(dir, ca, postfix, relay, dns);
         } catch (Exception | Error e) {

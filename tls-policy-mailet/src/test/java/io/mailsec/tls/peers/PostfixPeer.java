@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 import io.mailsec.core.peers.PeerTools;
@@ -67,6 +68,16 @@ public final class PostfixPeer implements AutoCloseable {
     }
 
     public static PostfixPeer start(Path dir, List<String> domains, List<Listener> listeners) throws Exception {
+        return start(dir, domains, listeners, Map.of());
+    }
+
+    /**
+     * As {@link #start(Path, List, List)}, with {@code hash:} lookup tables (file name under the
+     * configuration directory -> source text) built by postmap before Postfix starts, for the
+     * listeners' options to name as {@code hash:<configDirectory>/<name>}.
+     */
+    public static PostfixPeer start(Path dir, List<String> domains, List<Listener> listeners, Map<String, String> hashTables)
+            throws Exception {
         PeerTools.requireExecutable("postfix", "postfix");
         for (String sub : new String[] {"etc", "spool", "data", "log", "mail"}) {
             Files.createDirectories(dir.resolve(sub));
@@ -130,6 +141,11 @@ public final class PostfixPeer implements AutoCloseable {
         master.append(SERVICES);
         Files.writeString(dir.resolve("etc/master.cf"), master.toString());
         Files.writeString(dir.resolve("etc/vmailbox.regexp"), "/.*/ catchall/\n");
+        for (Map.Entry<String, String> t : hashTables.entrySet()) {
+            Path table = dir.resolve("etc").resolve(t.getKey());
+            Files.writeString(table, t.getValue());
+            run("postmap", "-c", dir.resolve("etc").toString(), "hash:" + table);
+        }
         run("chown", "postfix:postfix", dir.resolve("data").toString());
         run("chown", "-R", "65534:65534", dir.resolve("mail").toString());
         PostfixPeer p = new PostfixPeer(dir, addrs);
@@ -180,6 +196,36 @@ public final class PostfixPeer implements AutoCloseable {
             Thread.sleep(50);
         } while (System.nanoTime() < deadline);
         return null;
+    }
+
+    /** Every Maildir file (new/ and cur/) holding {@code token}, at this moment: a duplicate shows as two. */
+    public List<String> messages(String token) throws IOException {
+        List<String> found = new ArrayList<>();
+        for (String sub : new String[] {"new", "cur"}) {
+            Path d = dir.resolve("mail/catchall").resolve(sub);
+            if (!Files.isDirectory(d)) {
+                continue;
+            }
+            try (Stream<Path> files = Files.list(d)) {
+                for (Path f : (Iterable<Path>) files::iterator) {
+                    String s = Files.readString(f, StandardCharsets.ISO_8859_1);
+                    if (s.contains(token)) {
+                        found.add(s);
+                    }
+                }
+            }
+        }
+        return found;
+    }
+
+    /** The instance's configuration directory (main.cf, master.cf; lookup tables a test adds may go there). */
+    public Path configDirectory() {
+        return dir.resolve("etc");
+    }
+
+    /** Rebuilds {@code hash:table} as an administrator does ({@code postmap}); smtpd processes notice the change. */
+    public void postmap(Path table) throws Exception {
+        run("postmap", "-c", configDirectory().toString(), "hash:" + table);
     }
 
     public String maillog() throws IOException {
