@@ -74,6 +74,8 @@ class ConfInstallTest {
 
         assertThat(Files.readString(conf.resolve("extensions.properties")))
                 .containsOnlyOnce("\nguice.extension.module=io.mailsec.core.james.MailsecModule");
+        assertThat(Files.readString(conf.resolve("webadmin.properties"))).as("James's commented sample line, uncommented")
+                .containsOnlyOnce("extensions.routes=").containsPattern("(?m)^extensions\\.routes=io\\.mailsec\\.tls\\.james\\.DeliveryQueueRoutes$");
         String mailets = Files.readString(conf.resolve("mailetcontainer.xml"));
         XmlText.wellFormed("mailetcontainer.xml", mailets);
         assertThat(order(mailets, "class=\"RecipientRewriteTable\"", "io.mailsec.av.james.VirusScan", "<clamd>127.0.0.1:3311</clamd>",

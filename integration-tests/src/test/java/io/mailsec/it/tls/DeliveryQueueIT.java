@@ -156,6 +156,23 @@ class DeliveryQueueIT {
         assertThat(JamesProcess.await(Duration.ofSeconds(30), () -> attempts("r@refused.test") == 1 && size() == base + 1))
                 .as("the deferred mail waits in mailsec-outgoing for its retry; tracking:\n" + james.logFile("tls-tracking.jsonl")).isTrue();
 
+        // mailsec's own route shows the deferred mail with its retry state, as often as asked: unlike James's
+        // GET /mailQueues/{name}/mails it never releases the memory queue (checked below: delivery goes on).
+        for (int i = 0; i < 20; i++) {
+            JamesProcess.HttpResult list = james.webadmin("GET", "/mailsec/queues/mailsec-outgoing?limit=1000", null);
+            assertThat(list.status()).as(list.body()).isEqualTo(200);
+            assertThat(list.body()).contains("\"name\":\"mailsec-outgoing\"", "\"recipients\":[\"r@refused.test\"]",
+                    "\"stage\":\"queued\"", "\"attempts\":1", "\"destination\":\"refused.test\"", "\"nextAttempt\":\"20",
+                    "\"r@refused.test\":\"4.4.1 step connect: ");
+        }
+        assertThat(james.webadmin("GET", "/mailsec/queues", null).body()).contains("\"name\":\"mailsec-outgoing\"", "\"size\":");
+        JamesProcess.HttpResult unknown = james.webadmin("GET", "/mailsec/queues/outgoing", null);
+        assertThat(unknown.status()).isEqualTo(404);
+        assertThat(unknown.body()).contains("no TlsPolicyDelivery queue named 'outgoing' (known: [mailsec-outgoing])");
+        JamesProcess.HttpResult badLimit = james.webadmin("GET", "/mailsec/queues/mailsec-outgoing?limit=lots", null);
+        assertThat(badLimit.status()).isEqualTo(400);
+        assertThat(badLimit.body()).contains("limit must be a whole number from 1 to 10000, got 'lots'");
+
         // A retry handed back within 2 s of being queued is taken for a queue ignoring its delay (and held);
         // an administrator's flush comes later than that.
         Thread.sleep(2500);

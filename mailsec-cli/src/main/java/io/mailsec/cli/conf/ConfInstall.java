@@ -26,6 +26,8 @@ public final class ConfInstall {
     }
 
     static final String MODULE = "io.mailsec.core.james.MailsecModule";
+    /** mailsec's WebAdmin routes (what TlsPolicyDelivery has queued). */
+    static final String ROUTES = "io.mailsec.tls.james.DeliveryQueueRoutes";
     /** The sample files (from james-conf/conf) the install writes when the directory has none. */
     static final String[] SAMPLES = {"mailsec-tls.policy", "virus-warning-optout.txt", "dkim/keytable"};
 
@@ -42,7 +44,11 @@ public final class ConfInstall {
 
     /** Works out every change (nothing is written yet) and returns what was done and what is left. */
     public InstallReport plan() throws IOException {
-        extensions();
+        listProperty("extensions.properties", "guice.extension.module", MODULE);
+        if (Files.exists(dir.resolve("webadmin.properties"))) {
+            // Without the file WebAdmin is off: nothing to add routes to.
+            listProperty("webadmin.properties", "extensions.routes", ROUTES);
+        }
         xml("mailrepositorystore.xml", this::fileProtocol);
         xml(SmtpServerEdits.FILE, x -> new SmtpServerEdits(x, dir.getParent(), report).apply());
         xml(MailetContainerEdits.FILE, x -> new MailetContainerEdits(x, options, report).apply());
@@ -75,22 +81,26 @@ public final class ConfInstall {
         }
     }
 
-    private void extensions() throws IOException {
-        String name = "extensions.properties";
+    /**
+     * Adds {@code value} to the comma-separated list property {@code key} of a properties file: appended
+     * to the list, or uncommenting James's sample line, or as a new line.
+     */
+    private void listProperty(String name, String key, String value) throws IOException {
         String text = read(name);
-        if (text.contains(MODULE)) {
+        if (text.contains(value)) {
             return;
         }
+        String k = java.util.regex.Pattern.quote(key);
         String changed;
-        if (text.matches("(?s)(.*\n)?guice\\.extension\\.module=.*")) {
-            changed = text.replaceFirst("(?m)^(guice\\.extension\\.module=.*?)[ \\t]*$", "$1," + MODULE).replace("=," + MODULE, "=" + MODULE);
-        } else if (text.matches("(?s)(.*\n)?#\\s*guice\\.extension\\.module=.*")) {
-            changed = text.replaceFirst("(?m)^#\\s*guice\\.extension\\.module=.*$", "guice.extension.module=" + MODULE);
+        if (text.matches("(?s)(.*\n)?" + k + "=.*")) {
+            changed = text.replaceFirst("(?m)^(" + k + "=.*?)[ \\t]*$", "$1," + value).replace("=," + value, "=" + value);
+        } else if (text.matches("(?s)(.*\n)?#\\s*" + k + "=.*")) {
+            changed = text.replaceFirst("(?m)^#\\s*" + k + "=.*$", key + "=" + value);
         } else {
-            changed = text + (text.isEmpty() || text.endsWith("\n") ? "" : "\n") + "guice.extension.module=" + MODULE + "\n";
+            changed = text + (text.isEmpty() || text.endsWith("\n") ? "" : "\n") + key + "=" + value + "\n";
         }
         change(name, text, changed);
-        report.done(name, "guice.extension.module " + MODULE);
+        report.done(name, key + " " + value);
     }
 
     /** mailsec's quarantine and rejected-mail repositories are file:// ones, which James's sample does not register. */

@@ -3,7 +3,13 @@ package io.mailsec.tls.james;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
@@ -14,6 +20,7 @@ import java.util.function.Function;
 
 import org.apache.james.queue.api.MailQueue;
 import org.apache.james.queue.api.MailQueue.MailQueueItem;
+import org.apache.james.queue.api.ManageableMailQueue;
 import org.apache.mailet.Mail;
 import org.reactivestreams.Subscriber;
 import org.reactivestreams.Subscription;
@@ -55,6 +62,8 @@ final class DeliveryQueue implements AutoCloseable {
     private final ThreadPoolExecutor workers;
     private final ScheduledExecutorService timer;
     private final AtomicInteger held = new AtomicInteger();
+    /** What the workers have taken from the queue and not finished, by stage: the part browse() cannot see. */
+    private final Map<MailQueueItem, QueuedMail.Stage> inHand = new ConcurrentHashMap<>();
     private volatile Subscription subscription;
     private volatile boolean closed;
 
@@ -131,6 +140,7 @@ final class DeliveryQueue implements AutoCloseable {
         // Back early but later: an administrator flushed it (WebAdmin), so go.
         if (wait > 0 && sinceRequeue < IGNORED_DELAY_WINDOW.toMillis()) {
             held.incrementAndGet();
+            inHand.put(item, QueuedMail.Stage.HELD);
             timer.schedule(() -> {
                 held.decrementAndGet();
                 dispatch(item, true);
@@ -143,6 +153,7 @@ final class DeliveryQueue implements AutoCloseable {
 
     private void dispatch(MailQueueItem item, boolean demandGivenBack) {
         String dest = destination.apply(item.getMail());
+        inHand.put(item, QueuedMail.Stage.WAITING_FOR_SLOT);
         if (slots.acquireOrWait(dest, item)) {
             workers.execute(() -> run(dest, item, demandGivenBack));
         } else if (!demandGivenBack) {
@@ -163,6 +174,15 @@ final class DeliveryQueue implements AutoCloseable {
     }
 
     private void handle(MailQueueItem item) {
+        inHand.put(item, QueuedMail.Stage.DELIVERING);
+        try {
+            deliverOrCrash(item);
+        } finally {
+            inHand.remove(item);
+        }
+    }
+
+    private void deliverOrCrash(MailQueueItem item) {
         Mail mail = item.getMail();
         try {
             handler.deliver(mail);
@@ -192,6 +212,55 @@ final class DeliveryQueue implements AutoCloseable {
 
     int held() {
         return held.get();
+    }
+
+    /**
+     * What is queued, read without James's {@code /mailQueues/{name}/mails} route (which releases the
+     * memory queue twice per call): the mail the workers hold, then what the queue's own browse() lists
+     * (on a queue that can be browsed), at most {@code limit} in all.
+     */
+    List<QueuedMail> snapshot(int limit) {
+        List<QueuedMail> out = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        for (Map.Entry<MailQueueItem, QueuedMail.Stage> e : inHand.entrySet()) {
+            if (out.size() >= limit) {
+                return out;
+            }
+            Mail mail = e.getKey().getMail();
+            seen.add(mail.getName());
+            out.add(QueuedMail.of(mail, e.getValue(), destination.apply(mail)));
+        }
+        if (queue instanceof ManageableMailQueue) {
+            try {
+                ManageableMailQueue.MailQueueIterator it = ((ManageableMailQueue) queue).browse();
+                try {
+                    while (it.hasNext() && out.size() < limit) {
+                        Mail mail = it.next().getMail();
+                        // A queue that browses unacknowledged mail too (RabbitMQ's) lists what the workers hold again.
+                        if (!seen.contains(mail.getName())) {
+                            out.add(QueuedMail.of(mail, QueuedMail.Stage.QUEUED, destination.apply(mail)));
+                        }
+                    }
+                } finally {
+                    it.close();
+                }
+            } catch (MailQueue.MailQueueException e) {
+                LOG.warn("event=delivery-queue-browse queue={} error=\"{}\"", name(), e.toString());
+            }
+        }
+        return out;
+    }
+
+    /** The queue's own count (James's memory queue counts the mail in the workers' hands too); -1 when it cannot count. */
+    long size() {
+        if (queue instanceof ManageableMailQueue) {
+            try {
+                return ((ManageableMailQueue) queue).getSize();
+            } catch (MailQueue.MailQueueException e) {
+                return -1;
+            }
+        }
+        return -1;
     }
 
     int waiting() {

@@ -147,6 +147,7 @@ public class TlsPolicyDelivery extends GenericMailet {
             }
         }, TlsPolicyDelivery::destination, clock);
         queue.start();
+        DeliveryQueues.of(runtime).register(queue);
         LOG.info("event=tls-delivery-init policy={} onTlsFailure={} retry=\"{}\" delayWarningAfter={} trustStore={} heloName={} heloNameSource=\"{}\" "
                         + "dnsServers={} queue={} threads={} perDestination={} maxMessagesPerSession={} sessionIdle={} timeouts=\"{}\"",
                 store.file(), onTls, schedule, delayWarningAfter, certificates.trustSource(), heloName, ehlo.source,
@@ -161,6 +162,7 @@ public class TlsPolicyDelivery extends GenericMailet {
     @Override
     public void destroy() {
         if (queue != null) {
+            DeliveryQueues.of(runtime).unregister(queue);
             queue.close();
         }
     }

@@ -86,6 +86,14 @@ class DeliveryQueueTest {
                     .allMatch(n -> n.startsWith("fast-"));
             assertThat(maxSlow.get()).as("at most maxConnectionsPerDestination workers on the slow destination").isEqualTo(2);
             assertThat(q.waiting()).as("the rest of the slow destination's mail waits for its slots").isEqualTo(18);
+            // What an administrator sees (GET /mailsec/queues/{name}): every mail once, each where it is.
+            List<QueuedMail> all = q.snapshot(1000);
+            assertThat(all).hasSize(20).allMatch(m -> m.getDestination().equals("slow.test") && m.getRecipients().equals(List.of("u@slow.test")));
+            assertThat(all.stream().filter(m -> m.getStage().equals("delivering"))).hasSize(2);
+            assertThat(all.stream().filter(m -> m.getStage().equals("waiting-for-slot"))).hasSize(18);
+            assertThat(all.stream().map(QueuedMail::getName).distinct()).hasSize(20);
+            assertThat(q.snapshot(5)).as("limit").hasSize(5);
+            assertThat(q.size()).as("James's memory queue counts mail in the workers' hands").isEqualTo(20);
             tarpit.countDown();
             end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
             while (delivered.size() < 30 && System.nanoTime() < end) {
