@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
+import org.apache.james.lifecycle.api.LifecycleUtil;
 import org.apache.james.queue.api.MailQueue;
 import org.apache.james.queue.api.MailQueue.MailQueueItem;
 import org.apache.james.queue.api.ManageableMailQueue;
@@ -179,6 +180,9 @@ final class DeliveryQueue implements AutoCloseable {
             deliverOrCrash(item);
         } finally {
             inHand.remove(item);
+            // The queue handed over its own copy (James's memory queue clones at enqueue): ours to release,
+            // as RemoteDelivery does, or James's leak detector reports one message source per mail.
+            LifecycleUtil.dispose(item.getMail());
         }
     }
 

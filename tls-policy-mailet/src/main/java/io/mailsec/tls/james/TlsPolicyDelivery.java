@@ -26,6 +26,7 @@ import javax.mail.internet.MimeMessage;
 import org.apache.james.core.MailAddress;
 import org.apache.james.queue.api.MailQueueFactory;
 import org.apache.james.queue.api.MailQueueName;
+import org.apache.james.lifecycle.api.LifecycleUtil;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMailet;
 import org.slf4j.Logger;
@@ -302,9 +303,14 @@ public class TlsPolicyDelivery extends GenericMailet {
         if (!notified && !delayWarningAfter.isZero() && !now.isBefore(queuedAt.plus(delayWarningAfter))) {
             notified = delayed(mail, message, retry, queuedAt);
         }
-        copy.setRecipients(rcpts);
-        DeliveryState.retry(copy, attempt, now.plus(delay), reasons, notified);
-        queue.enqueue(copy, delay);
+        try {
+            copy.setRecipients(rcpts);
+            DeliveryState.retry(copy, attempt, now.plus(delay), reasons, notified);
+            queue.enqueue(copy, delay);
+        } finally {
+            // The queue keeps a copy of its own.
+            LifecycleUtil.dispose(copy);
+        }
         LOG.info("event=tls-delivery-retry mail={} attempt={} recipients={} delayMs={} queue={}", mail.getName(), attempt,
                 rcpts.size(), delay.toMillis(), queue.name());
     }

@@ -537,9 +537,12 @@ public final class OutboundDelivery {
                         true, tls.step.word()).withTls(tls.tls, tls.protocol));
             } else {
                 AttemptResult last = failures.isEmpty() ? null : failures.get(failures.size() - 1);
-                out.add(new RecipientOutcome(rcpt, RecipientOutcome.Kind.TEMPORARY, "4.4.1",
+                // RFC 3463: 4.4.1 no answer from the host; 4.4.2 a connection that went bad once it was up.
+                boolean connected = last != null && last.step != Step.CONNECT;
+                out.add(new RecipientOutcome(rcpt, RecipientOutcome.Kind.TEMPORARY, connected ? "4.4.2" : "4.4.1",
                         last == null || last.ip == null ? null : last.remote(),
-                        failures.isEmpty() ? "no MX host for " + job.domain : "no MX host accepted the connection: " + why,
+                        failures.isEmpty() ? "no MX host for " + job.domain
+                                : (connected ? "no MX host took the message: " : "no MX host accepted the connection: ") + why,
                         false, last == null ? "dns" : last.step.word()));
             }
         }

@@ -90,9 +90,11 @@ final class SessionPool {
             return;
         }
         synchronized (this) {
+            // The reaper is set before the session is visible: a take() on another worker may poll it at once.
+            // expire() waits for this monitor, so scheduling it here cannot let it run first.
+            s.reaper = timer.schedule(() -> expire(key, s), idle.toMillis(), TimeUnit.MILLISECONDS);
             sessions.computeIfAbsent(key, k -> new ArrayDeque<>()).add(s);
         }
-        s.reaper = timer.schedule(() -> expire(key, s), idle.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private void expire(String key, Idle s) {

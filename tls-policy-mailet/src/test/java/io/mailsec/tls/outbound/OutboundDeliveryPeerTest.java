@@ -267,7 +267,8 @@ class OutboundDeliveryPeerTest {
             long ms = (System.nanoTime() - start) / 1_000_000;
             assertThat(out).singleElement().satisfies(o -> {
                 assertThat(o.kind()).isEqualTo(RecipientOutcome.Kind.TEMPORARY);
-                assertThat(o.diagnostic()).contains("greeting: session deadline of 2s exceeded");
+                assertThat(o.diagnostic()).contains("greeting: session deadline of 2s exceeded", "no MX host took the message");
+                assertThat(o.status()).as("RFC 3463: a connection that went bad, not one refused").isEqualTo("4.4.2");
             });
             assertThat(ms).as("cut off at the deadline, not after 100 bytes").isBetween(1900L, 6000L);
         }
