@@ -48,6 +48,9 @@ public final class ThroughputBenchMain {
     static final int DOMAINS = 5;
     static final int CONNECTIONS = 8;
     static final Duration ROUND_LIMIT = Duration.ofMinutes(15);
+    static final Duration STALL = Duration.ofSeconds(60);
+    static final String ERROR_REPOSITORY = "/mailRepositories/" + java.net.URLEncoder.encode("var/mail/error",
+            java.nio.charset.StandardCharsets.UTF_8) + "/mails";
 
     private ThroughputBenchMain() {
     }
@@ -139,6 +142,9 @@ public final class ThroughputBenchMain {
                     }
                 }
                 report.append(summary(a, b));
+                for (Map.Entry<String, JamesProcess> s : servers.entrySet()) {
+                    report.append(s.getKey()).append(": ").append(health(s.getValue())).append('\n');
+                }
                 Path out = dir.resolve("throughput.txt");
                 Files.writeString(out, report.toString());
                 System.out.print(report);
@@ -188,16 +194,32 @@ public final class ThroughputBenchMain {
         }
         clients.shutdown();
         long deadline = System.nanoTime() + ROUND_LIMIT.toNanos();
-        long delivered;
-        while ((delivered = count(maildir)) < messages && System.nanoTime() < deadline) {
+        long delivered = 0;
+        long lastProgress = System.nanoTime();
+        // A mail that never arrives is a finding, not a reason to wait out the round limit.
+        while (delivered < messages && System.nanoTime() < deadline && System.nanoTime() - lastProgress < STALL.toNanos()) {
             Thread.sleep(100);
+            long now = count(maildir);
+            if (now > delivered) {
+                delivered = now;
+                lastProgress = System.nanoTime();
+            }
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         if (delivered < messages) {
-            throw new IllegalStateException(name + ": only " + delivered + " of " + messages + " delivered within " + ROUND_LIMIT);
+            throw new IllegalStateException(name + ": only " + delivered + " of " + messages + " delivered (no progress for "
+                    + STALL.toSeconds() + " s); " + health(james));
         }
         long cpu = ProcStat.cpuMillis(james.jamesJvm().pid()) - cpuBefore;
         return new Round(name, messages, seconds, (double) cpu / messages);
+    }
+
+    /** What must be zero after a run: mail in the error repository and James's "Leak detected" lines. */
+    static String health(JamesProcess james) {
+        JamesProcess.HttpResult errors = james.webadmin("GET", ERROR_REPOSITORY, null);
+        long errorMails = errors.status() == 200 ? errors.body().chars().filter(c -> c == '"').count() / 2 : 0;
+        long leaks = james.log().lines().filter(l -> l.contains("Leak detected")).count();
+        return "error repository " + errorMails + " mails, \"Leak detected\" lines " + leaks;
     }
 
     static long count(Path maildir) throws Exception {
