@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs Apache James 3.8.1 (memory server) with the mailsec jars and james-conf, in the foreground.
+# Runs Apache James 3.8.1 (memory server; JAMES_APP below) with the mailsec jars and james-conf, in the foreground.
 #
 # Builds what is missing, assembles a working directory (conf/, extensions-jars/, var/), creates a
 # test CA and server certificate at first start, starts James on unprivileged loopback ports, creates
@@ -22,6 +22,15 @@
 #   JAMES_CWD [/]                  the directory James is started in; like the official image
 #                                  (current directory /, -Dworking.directory=...), it is not the
 #                                  working directory, so every relative path must go through James's
+#   JAMES_APP [memory]             which James 3.8.1 server runs the configuration (mailboxes and users are
+#                                  in memory in both; run-james.sh creates the demo user at every start):
+#                                    memory           the memory server (org.apache.james:james-server-memory-app);
+#                                                     its mail queues are in memory: queued mail is lost at stop
+#                                    memory-activemq  the same server on James's own persistent ActiveMQ mail
+#                                                     queues (embedded broker, var/store/activemq/ in the working
+#                                                     directory: the queues of James's JPA server); the spool and
+#                                                     mailsec-outgoing survive a stop (james-conf/activemq-app)
+#                                  (the JPA server itself, james-server-jpa-app, does not resolve from Maven Central)
 #   MAILSEC_REBUILD=1              rebuild the jars even when they exist
 set -euo pipefail
 
@@ -47,16 +56,24 @@ die() { log "ERROR: $*"; exit 1; }
 # shellcheck source=james-conf/bin/plugin-jars.sh
 . "$ROOT/james-conf/bin/plugin-jars.sh"
 CLI_JAR="$ROOT/mailsec-cli/target/mailsec-cli.jar"
-LIB="$ROOT/james-conf/target/james-lib"
+case "${JAMES_APP:-memory}" in
+  memory)
+    APP_MODULE=james-conf; LIB="$ROOT/james-conf/target/james-lib"; MAIN=org.apache.james.MemoryJamesServerMain ;;
+  memory-activemq)
+    APP_MODULE=james-conf/activemq-app; LIB="$ROOT/james-conf/activemq-app/target/james-lib"
+    MAIN=io.mailsec.james.ActiveMQMemoryJamesServerMain ;;
+  *) die "JAMES_APP=$JAMES_APP: expected memory or memory-activemq" ;;
+esac
 
 # 1. Build what is missing.
 need_build="${MAILSEC_REBUILD:-}"
 [ -f "$LIB/james-server-memory-app-3.8.1.jar" ] || need_build=1
+[ "$APP_MODULE" = james-conf ] || [ -f "$LIB/james-conf-activemq-app.jar" ] || need_build=1
 [ -f "$CLI_JAR" ] || need_build=1
 plugin_jars_missing "$ROOT" && need_build=1
 if [ -n "$need_build" ]; then
   log "building mailsec jars and fetching James 3.8.1 (first run only)..."
-  (cd "$ROOT" && mvn -B -q package -DskipTests -pl james-conf,mailsec-cli,"$(IFS=,; echo "${MAILSEC_PLUGINS[*]}")" -am) >&2 \
+  (cd "$ROOT" && mvn -B -q package -DskipTests -pl "$APP_MODULE",mailsec-cli,"$(IFS=,; echo "${MAILSEC_PLUGINS[*]}")" -am) >&2 \
     || die "maven build failed"
 fi
 
@@ -150,7 +167,7 @@ cd "${JAMES_CWD:-/}"
 # shellcheck disable=SC2086
 "$JAVA" $JAVA_OPTS -Dworking.directory="$WORK/" -Dlogback.configurationFile="$WORK/conf/logback.xml" \
   -Dextra.props="$WORK/conf/jvm.properties" \
-  -Djdk.tls.ephemeralDHKeySize=2048 -cp "$LIB/*" org.apache.james.MemoryJamesServerMain &
+  -Djdk.tls.ephemeralDHKeySize=2048 -cp "$LIB/*" "$MAIN" &
 JAMES_PID=$!
 stop() {
   kill "$JAMES_PID" 2>/dev/null || true; wait "$JAMES_PID" 2>/dev/null || true

@@ -22,8 +22,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * A real James 3.8.1 server in its own JVM, started exactly as an administrator does: through
  * {@code ./run-james.sh}, with the mailsec jars in {@code extensions-jars/} and james-conf as its
- * configuration, in a fresh working directory. {@link #close()} stops it (and its JVM) even after a
- * failed test.
+ * configuration, in a fresh working directory (or an earlier run's, to restart). {@link #close()} stops
+ * it (and its JVM) even after a failed test.
  */
 public final class JamesProcess implements AutoCloseable {
     private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(180);
@@ -44,8 +44,8 @@ public final class JamesProcess implements AutoCloseable {
         this.demoPassword = "demo-secret-" + UUID.randomUUID().toString().substring(0, 8);
         Path base = root().resolve("integration-tests/target/james");
         Files.createDirectories(base);
-        this.workDir = Files.createTempDirectory(base, b.name + "-");
-        this.output = workDir.resolve("run-james.out");
+        this.workDir = b.workDir != null ? b.workDir : Files.createTempDirectory(base, b.name + "-");
+        this.output = freshOutputFile(workDir);
         this.ports = new LinkedHashMap<>();
         for (String p : List.of("SMTP_PORT", "SUBMISSION_PORT", "SMTPS_PORT", "IMAP_PORT", "IMAPS_PORT",
                 "POP3S_PORT", "WEBADMIN_PORT", "CLAMD_PORT")) {
@@ -70,6 +70,15 @@ public final class JamesProcess implements AutoCloseable {
         pb.redirectErrorStream(true).redirectOutput(output.toFile());
         this.process = pb.start();
         awaitReady();
+    }
+
+    /** run-james.out, or run-james-2.out... when James starts again in the same working directory. */
+    private static Path freshOutputFile(Path workDir) {
+        Path p = workDir.resolve("run-james.out");
+        for (int i = 2; Files.exists(p); i++) {
+            p = workDir.resolve("run-james-" + i + ".out");
+        }
+        return p;
     }
 
     public static Builder builder(String name) {
@@ -210,7 +219,7 @@ public final class JamesProcess implements AutoCloseable {
     /** The James JVM (a child of run-james.sh), for CPU and memory readings. */
     public ProcessHandle jamesJvm() {
         return process.descendants()
-                .filter(h -> h.info().commandLine().map(c -> c.contains("MemoryJamesServerMain")).orElse(false))
+                .filter(h -> h.info().commandLine().map(c -> c.contains("JamesServerMain")).orElse(false))
                 .findFirst().orElseThrow(() -> new IllegalStateException("James JVM not found"));
     }
 
@@ -308,6 +317,24 @@ public final class JamesProcess implements AutoCloseable {
         return condition.getAsBoolean();
     }
 
+    /**
+     * Stops James as an administrator does: SIGTERM to run-james.sh, which passes it on to James and
+     * waits for James to finish its shutdown. Returns run-james.sh's exit status; fails when James
+     * has not stopped within the timeout.
+     */
+    public int stop(Duration timeout) {
+        process.destroy();
+        try {
+            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new IllegalStateException("James did not stop within " + timeout + ":\n" + tail(output(), 40));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+        return process.exitValue();
+    }
+
     @Override
     public void close() {
         if (process.isAlive()) {
@@ -363,6 +390,7 @@ public final class JamesProcess implements AutoCloseable {
 
     public static final class Builder {
         private final String name;
+        private Path workDir;
         private Path overlay;
         private String bind = "127.0.0.1";
         private final List<String> dnsServers = new ArrayList<>();
@@ -372,6 +400,12 @@ public final class JamesProcess implements AutoCloseable {
 
         private Builder(String name) {
             this.name = name;
+        }
+
+        /** Start in this working directory (a restart: mail, queues and logs of the earlier run), not a fresh one. */
+        public Builder workDir(Path dir) {
+            this.workDir = dir;
+            return this;
         }
 
         /** Files in this directory replace or add to conf/ (e.g. a mailetcontainer.xml for one test). */

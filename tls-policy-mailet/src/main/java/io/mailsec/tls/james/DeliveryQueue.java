@@ -29,6 +29,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.mailsec.tls.outbound.DestinationSlots;
+import reactor.core.publisher.Flux;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * The outbound queue and its workers: mail is handed to a James {@link MailQueue} (memory, RabbitMQ,
@@ -62,6 +65,7 @@ final class DeliveryQueue implements AutoCloseable {
     private final DestinationSlots<MailQueueItem> slots;
     private final ThreadPoolExecutor workers;
     private final ScheduledExecutorService timer;
+    private final Scheduler dequeueThread;
     private final AtomicInteger held = new AtomicInteger();
     /** What the workers have taken from the queue and not finished, by stage: the part browse() cannot see. */
     private final Map<MailQueueItem, QueuedMail.Stage> inHand = new ConcurrentHashMap<>();
@@ -88,6 +92,7 @@ final class DeliveryQueue implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+        this.dequeueThread = Schedulers.newSingle("mailsec-delivery-" + name + "-dequeue", true);
     }
 
     String name() {
@@ -103,7 +108,10 @@ final class DeliveryQueue implements AutoCloseable {
     }
 
     void start() {
-        queue.deQueue().subscribe(new Subscriber<MailQueueItem>() {
+        // James's JMS queues (ActiveMQ, in its JPA and Spring servers) take mail by blocking polls that run on
+        // the thread that subscribes, and then on whichever thread asks for more: on init()'s thread James's
+        // start would never finish, on a worker's the worker would be lost to polling. They get their own thread.
+        Flux.from(queue.deQueue()).subscribeOn(dequeueThread).subscribe(new Subscriber<MailQueueItem>() {
             @Override
             public void onSubscribe(Subscription s) {
                 subscription = s;
@@ -279,6 +287,7 @@ final class DeliveryQueue implements AutoCloseable {
             s.cancel();
         }
         timer.shutdownNow();
+        dequeueThread.dispose();
         workers.shutdown();
         try {
             if (!workers.awaitTermination(5, TimeUnit.SECONDS)) {

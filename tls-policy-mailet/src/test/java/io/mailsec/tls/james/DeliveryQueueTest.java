@@ -174,6 +174,104 @@ class DeliveryQueueTest {
         }
     }
 
+    /**
+     * James's JMS queues (ActiveMQ: the JPA server's) poll with a blocking receive on the thread that
+     * subscribes and on each thread that requests: start() (the mailet's init, so James's start) must not
+     * wait on it, and no delivery worker may be taken for polling.
+     */
+    @Test
+    void aQueueThatPollsOnTheCallersThreadHoldsNeitherStartNorTheWorkers() throws Exception {
+        BlockingPollQueue queue = new BlockingPollQueue();
+        List<String> delivered = Collections.synchronizedList(new ArrayList<>());
+        DeliveryQueue.Handler handler = new DeliveryQueue.Handler() {
+            @Override
+            public void deliver(Mail mail) {
+                delivered.add(mail.getName());
+            }
+
+            @Override
+            public void crashed(Mail mail, Exception e) {
+                throw new AssertionError(e);
+            }
+        };
+        try (DeliveryQueue q = new DeliveryQueue(queue, 2, 2, handler, TlsPolicyDelivery::destination, Clock.systemUTC())) {
+            org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(Duration.ofSeconds(5), q::start, "start() returns");
+            for (int i = 0; i < 6; i++) {
+                q.enqueue(mail("m" + i, "u@d" + (i % 2) + ".test"), Duration.ZERO);
+            }
+            long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (delivered.size() < 6 && System.nanoTime() < end) {
+                Thread.sleep(20);
+            }
+            assertThat(delivered).containsExactlyInAnyOrder("m0", "m1", "m2", "m3", "m4", "m5");
+            assertThat(queue.pollThreads).as("every poll on the queue's own thread").isNotEmpty()
+                    .allMatch(t -> t.startsWith("mailsec-delivery-blocking-poll-dequeue"));
+        }
+    }
+
+    /** The MailQueue contract as James's JMS queue fulfils it in 3.8.1: Mono.defer(blocking poll).repeat(). */
+    static final class BlockingPollQueue implements MailQueue {
+        final java.util.concurrent.LinkedBlockingQueue<Mail> mails = new java.util.concurrent.LinkedBlockingQueue<>();
+        final java.util.Set<String> pollThreads = ConcurrentHashMap.newKeySet();
+
+        @Override
+        public MailQueueName getName() {
+            return MailQueueName.of("blocking-poll");
+        }
+
+        @Override
+        public void enQueue(Mail mail, Duration delay) throws MailQueueException {
+            enQueue(mail);
+        }
+
+        @Override
+        public void enQueue(Mail mail) throws MailQueueException {
+            try {
+                mails.add(mail.duplicate());
+            } catch (Exception e) {
+                throw new MailQueueException("duplicate", e);
+            }
+        }
+
+        @Override
+        public Publisher<Void> enqueueReactive(Mail mail) {
+            return Mono.fromRunnable(() -> mails.add(mail));
+        }
+
+        @Override
+        public Publisher<MailQueueItem> deQueue() {
+            return Mono.defer(() -> {
+                pollThreads.add(Thread.currentThread().getName());
+                Mail m;
+                try {
+                    m = mails.poll(200, TimeUnit.MILLISECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return Mono.<MailQueueItem>empty();
+                }
+                if (m == null) {
+                    return Mono.<MailQueueItem>empty();
+                }
+                return Mono.<MailQueueItem>just(new MailQueueItem() {
+                    @Override
+                    public Mail getMail() {
+                        return m;
+                    }
+
+                    @Override
+                    public void done(CompletionStatus status) {
+                        // acknowledged
+                    }
+                });
+            }).repeat();
+        }
+
+        @Override
+        public void close() {
+            // nothing held
+        }
+    }
+
     /** The MailQueue contract as James's RabbitMQ queue fulfils it in 3.8.1: a delay is accepted and ignored. */
     static final class DelayIgnoringQueue implements MailQueue {
         final Sinks.Many<MailQueueItem> items = Sinks.many().unicast().onBackpressureBuffer();
