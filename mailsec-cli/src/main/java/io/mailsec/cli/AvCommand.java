@@ -14,6 +14,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.List;
+import java.util.Set;
 
 /**
  * {@code mailsec av scan [--clamd HOST:PORT|SOCKET] [--json] FILE.eml} prints per-part verdicts;
@@ -49,44 +50,16 @@ public final class AvCommand implements Subcommand {
         if (!sub.equals("scan") && !sub.equals("ping")) {
             throw new UsageException("unknown subcommand '" + sub + "' (scan, ping)");
         }
-        String clamd = System.getenv().getOrDefault("MAILSEC_CLAMD", DEFAULT_CLAMD);
-        boolean json = false;
-        long maxStream = 25L * 1024 * 1024;
-        int timeoutSeconds = 60;
-        String file = null;
-        for (int i = 1; i < args.size(); i++) {
-            String a = args.get(i);
-            switch (a) {
-                case "--help":
-                case "-h":
-                    usage(out);
-                    return 0;
-                case "--clamd":
-                    clamd = value(args, ++i, a);
-                    break;
-                case "--json":
-                    json = true;
-                    break;
-                case "--max-stream":
-                    maxStream = parseSize(value(args, ++i, a));
-                    break;
-                case "--timeout":
-                    try {
-                        timeoutSeconds = Integer.parseInt(value(args, ++i, a));
-                    } catch (NumberFormatException e) {
-                        throw new UsageException("--timeout needs a number of seconds: " + args.get(i));
-                    }
-                    break;
-                default:
-                    if (a.startsWith("--")) {
-                        throw new UsageException("unknown option " + a);
-                    }
-                    if (file != null) {
-                        throw new UsageException("only one FILE.eml");
-                    }
-                    file = a;
-            }
+        CliOptions o = CliOptions.parse(args, 1, Set.of("--json"), Set.of("--clamd", "--max-stream", "--timeout"));
+        if (o.help()) {
+            usage(out);
+            return 0;
         }
+        String clamd = o.value("--clamd", System.getenv().getOrDefault("MAILSEC_CLAMD", DEFAULT_CLAMD));
+        boolean json = o.flag("--json");
+        long maxStream = o.value("--max-stream", null) == null ? 25L * 1024 * 1024 : parseSize(o.value("--max-stream", null));
+        int timeoutSeconds = (int) o.number("--timeout", 60, "seconds");
+        String file = o.single("FILE.eml");
         ClamdEndpoint endpoint;
         try {
             endpoint = ClamdEndpoint.parse(clamd);
@@ -149,13 +122,6 @@ public final class AvCommand implements Subcommand {
             String detail = p.viruses().isEmpty() ? p.reason() : String.join(", ", p.viruses());
             out.printf("  %-8s %-" + w + "s %-12s %s%n", p.position(), p.name(), p.verdict().word(), detail);
         }
-    }
-
-    private static String value(List<String> args, int i, String option) throws UsageException {
-        if (i >= args.size()) {
-            throw new UsageException(option + " needs a value");
-        }
-        return args.get(i);
     }
 
     private static long parseSize(String v) throws UsageException {

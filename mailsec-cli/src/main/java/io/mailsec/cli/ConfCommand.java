@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -54,27 +55,11 @@ public final class ConfCommand implements Subcommand {
         if (!args.get(0).equals("check")) {
             throw new UsageException("unknown subcommand '" + args.get(0) + "' (check, install)");
         }
-        Path dir = null;
-        String dnsServer = null;
-        boolean json = false;
-        boolean noDns = false;
-        for (int i = 1; i < args.size(); i++) {
-            String a = args.get(i);
-            if (a.equals("--json")) {
-                json = true;
-            } else if (a.equals("--no-dns")) {
-                noDns = true;
-            } else if (a.equals("--dns") && i + 1 < args.size()) {
-                dnsServer = args.get(++i);
-            } else if (!a.startsWith("--") && dir == null) {
-                dir = directory(a);
-            } else {
-                throw new UsageException("unexpected argument '" + a + "'");
-            }
-        }
-        if (dir == null) {
-            throw new UsageException("JAMES_CONF_DIR missing");
-        }
+        CliOptions o = CliOptions.parse(args, 1, Set.of("--json", "--no-dns"), Set.of("--dns"));
+        Path dir = directory(o.single("JAMES_CONF_DIR"));
+        String dnsServer = o.value("--dns", null);
+        boolean json = o.flag("--json");
+        boolean noDns = o.flag("--no-dns");
         DnsResolver dns = noDns ? null
                 : DnsjavaResolver.create(dnsServer == null ? List.of() : List.of(dnsServer.split(",")), Duration.ofSeconds(5));
         List<Finding> findings = new ConfCheck(dir, dns).run();
@@ -94,26 +79,12 @@ public final class ConfCommand implements Subcommand {
     }
 
     private static int install(List<String> args, PrintStream out) throws Exception {
+        CliOptions o = CliOptions.parse(args, 0, Set.of("--dry-run"), Set.of("--clamd", "--trusted-networks"));
         ConfInstall.Options options = new ConfInstall.Options();
-        Path dir = null;
-        boolean dryRun = false;
-        for (int i = 0; i < args.size(); i++) {
-            String a = args.get(i);
-            if (a.equals("--dry-run")) {
-                dryRun = true;
-            } else if (a.equals("--clamd") && i + 1 < args.size()) {
-                options.clamd = args.get(++i);
-            } else if (a.equals("--trusted-networks") && i + 1 < args.size()) {
-                options.trustedNetworks = args.get(++i);
-            } else if (!a.startsWith("--") && dir == null) {
-                dir = directory(a);
-            } else {
-                throw new UsageException("unexpected argument '" + a + "'");
-            }
-        }
-        if (dir == null) {
-            throw new UsageException("JAMES_CONF_DIR missing");
-        }
+        Path dir = directory(o.single("JAMES_CONF_DIR"));
+        boolean dryRun = o.flag("--dry-run");
+        options.clamd = o.value("--clamd", options.clamd);
+        options.trustedNetworks = o.value("--trusted-networks", options.trustedNetworks);
         ConfInstall install = new ConfInstall(dir, options);
         InstallReport report = install.plan();
         if (dryRun) {
@@ -131,6 +102,9 @@ public final class ConfCommand implements Subcommand {
     }
 
     private static Path directory(String arg) throws UsageException {
+        if (arg == null) {
+            throw new UsageException("JAMES_CONF_DIR missing");
+        }
         Path dir = Path.of(arg);
         if (!Files.isDirectory(dir)) {
             throw new UsageException("JAMES_CONF_DIR " + dir + " is not a directory");

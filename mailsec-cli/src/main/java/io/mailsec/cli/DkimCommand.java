@@ -61,9 +61,12 @@ public final class DkimCommand implements Subcommand {
             return args.isEmpty() ? 2 : 0;
         }
         String sub = args.get(0);
-        Map<String, String> o = options(args.subList(1, args.size()),
-                Set.of("--json", "--help"));
-        if (o.containsKey("--help")) {
+        CliOptions o = CliOptions.parse(args, 1, Set.of("--json"), Set.of("--algorithm", "--bits", "--canonicalization",
+                "--cname-zone", "--dns", "--domain", "--expiry", "--headers", "--key", "--out", "--selector", "--table", "--timeout"));
+        if (!o.positional().isEmpty()) {
+            throw new UsageException("unexpected argument '" + o.positional().get(0) + "'");
+        }
+        if (o.help()) {
             out.println(USAGE);
             return 0;
         }
@@ -83,37 +86,16 @@ public final class DkimCommand implements Subcommand {
         }
     }
 
-    private static Map<String, String> options(List<String> args, Set<String> flags) throws UsageException {
-        Map<String, String> o = new HashMap<>();
-        for (int i = 0; i < args.size(); i++) {
-            String a = args.get(i);
-            if (!a.startsWith("--")) {
-                throw new UsageException("unexpected argument '" + a + "'");
-            }
-            if (flags.contains(a)) {
-                o.put(a, "true");
-            } else if (a.contains("=")) {
-                o.put(a.substring(0, a.indexOf('=')), a.substring(a.indexOf('=') + 1));
-            } else {
-                if (i + 1 >= args.size()) {
-                    throw new UsageException(a + " needs a value");
-                }
-                o.put(a, args.get(++i));
-            }
-        }
-        return o;
-    }
-
-    private static String required(Map<String, String> o, String name) throws UsageException {
-        String v = o.get(name);
+    private static String required(CliOptions o, String name) throws UsageException {
+        String v = o.value(name, null);
         if (v == null || v.isBlank()) {
             throw new UsageException("missing " + name);
         }
         return v;
     }
 
-    private int keygen(Map<String, String> o, PrintStream out) throws Exception {
-        String alg = o.getOrDefault("--algorithm", "rsa");
+    private int keygen(CliOptions o, PrintStream out) throws Exception {
+        String alg = o.value("--algorithm", "rsa");
         String domain = required(o, "--domain");
         String selector = required(o, "--selector");
         Path dir = Path.of(required(o, "--out"));
@@ -124,7 +106,7 @@ public final class DkimCommand implements Subcommand {
             case "rsa-sha256":
                 type = SigningKey.Type.RSA;
                 try {
-                    bits = Integer.parseInt(o.getOrDefault("--bits", "2048"));
+                    bits = Integer.parseInt(o.value("--bits", "2048"));
                 } catch (NumberFormatException e) {
                     throw new UsageException("--bits must be a number");
                 }
@@ -153,7 +135,7 @@ public final class DkimCommand implements Subcommand {
         } catch (UnsupportedOperationException e) {
             // not a POSIX file system
         }
-        String tableLine = tableLine(o.get("--table"), domain, selector, file);
+        String tableLine = tableLine(o.value("--table", null), domain, selector, file);
         printRecord(key, domain, selector, o, out, file, tableLine);
         return 0;
     }
@@ -183,14 +165,14 @@ public final class DkimCommand implements Subcommand {
         return line;
     }
 
-    private int testKey(Map<String, String> o, PrintStream out) throws Exception {
+    private int testKey(CliOptions o, PrintStream out) throws Exception {
         SigningKey key = loadKey(required(o, "--key"));
         String domain = required(o, "--domain");
         String selector = required(o, "--selector");
         checkName(domain, "--domain");
         checkName(selector, "--selector");
         PublishedKeyCheck.Outcome r = PublishedKeyCheck.check(resolver(o), domain, selector, key);
-        if (o.containsKey("--json")) {
+        if (o.has("--json")) {
             ObjectNode j = new ObjectMapper().createObjectNode();
             j.put("name", r.name());
             j.put("result", r.result());
@@ -202,22 +184,22 @@ public final class DkimCommand implements Subcommand {
         return r.matches() ? 0 : r.result().equals("temperror") ? 4 : 1;
     }
 
-    private static DnsResolver resolver(Map<String, String> o) throws UsageException {
-        List<String> servers = o.containsKey("--dns") ? List.of(o.get("--dns").split(",")) : List.of();
+    private static DnsResolver resolver(CliOptions o) throws UsageException {
+        List<String> servers = o.has("--dns") ? List.of(o.value("--dns", null).split(",")) : List.of();
         int timeout;
         try {
-            timeout = Integer.parseInt(o.getOrDefault("--timeout", "5000"));
+            timeout = Integer.parseInt(o.value("--timeout", "5000"));
         } catch (NumberFormatException e) {
             throw new UsageException("--timeout must be milliseconds");
         }
         try {
             return DnsjavaResolver.create(servers, Duration.ofMillis(timeout));
         } catch (RuntimeException e) {
-            throw new UsageException("--dns " + o.get("--dns") + ": " + e.getMessage());
+            throw new UsageException("--dns " + o.value("--dns", null) + ": " + e.getMessage());
         }
     }
 
-    private int dnsRecord(Map<String, String> o, PrintStream out) throws Exception {
+    private int dnsRecord(CliOptions o, PrintStream out) throws Exception {
         SigningKey key = loadKey(required(o, "--key"));
         String domain = required(o, "--domain");
         String selector = required(o, "--selector");
@@ -250,17 +232,17 @@ public final class DkimCommand implements Subcommand {
         return out;
     }
 
-    private static void printRecord(SigningKey key, String domain, String selector, Map<String, String> o, PrintStream out,
+    private static void printRecord(SigningKey key, String domain, String selector, CliOptions o, PrintStream out,
                                     Path written, String tableLine) {
         String name = selector + "._domainkey." + domain;
-        String zone = o.get("--cname-zone");
+        String zone = o.value("--cname-zone", null);
         String target = zone == null ? null : selector + "." + domain + "." + zone;
         List<String> strings = split255(key.dnsRecord());
         StringBuilder quoted = new StringBuilder();
         for (String s : strings) {
             quoted.append(quoted.length() == 0 ? "" : " ").append('"').append(s).append('"');
         }
-        if (o.containsKey("--json")) {
+        if (o.has("--json")) {
             ObjectNode j = new ObjectMapper().createObjectNode();
             if (written != null) {
                 j.put("privateKeyFile", written.toString());
@@ -288,7 +270,7 @@ public final class DkimCommand implements Subcommand {
         out.println("; TXT record for " + name + " (" + strings.size() + " string(s) of at most 255 bytes):");
         out.println(name + ". IN TXT ( " + quoted + " )");
         if (tableLine != null) {
-            out.println("; key-table line" + (o.containsKey("--table") ? " (in " + o.get("--table") + ")" : "") + ":");
+            out.println("; key-table line" + (o.has("--table") ? " (in " + o.value("--table", null) + ")" : "") + ":");
             out.println(tableLine);
         }
         if (target != null) {
@@ -298,9 +280,9 @@ public final class DkimCommand implements Subcommand {
         }
     }
 
-    private int sign(Map<String, String> o, InputStream in, PrintStream out) throws Exception {
+    private int sign(CliOptions o, InputStream in, PrintStream out) throws Exception {
         SigningKey key = loadKey(required(o, "--key"));
-        String alg = o.get("--algorithm");
+        String alg = o.value("--algorithm", null);
         if (alg != null && !alg.equals(key.algorithm().tag())) {
             throw new UsageException("--algorithm " + alg + " does not match the key (" + key.algorithm().tag() + ")");
         }
@@ -310,15 +292,15 @@ public final class DkimCommand implements Subcommand {
         SignSpec spec;
         try {
             spec = new SignSpec(key, required(o, "--domain"), required(o, "--selector"));
-            if (o.containsKey("--canonicalization")) {
-                String[] c = o.get("--canonicalization").split("/", 2);
+            if (o.has("--canonicalization")) {
+                String[] c = o.value("--canonicalization", null).split("/", 2);
                 spec.canonicalization(Canonicalization.of(c[0]), c.length > 1 ? Canonicalization.of(c[1]) : Canonicalization.SIMPLE);
             }
-            if (o.containsKey("--headers")) {
-                spec.headers(Arrays.asList(o.get("--headers").split(":")));
+            if (o.has("--headers")) {
+                spec.headers(Arrays.asList(o.value("--headers", null).split(":")));
             }
-            if (o.containsKey("--expiry")) {
-                spec.expirySeconds(Long.parseLong(o.get("--expiry")));
+            if (o.has("--expiry")) {
+                spec.expirySeconds(Long.parseLong(o.value("--expiry", null)));
             }
         } catch (IllegalArgumentException | DkimException e) {
             throw new UsageException(e.getMessage());
@@ -331,10 +313,10 @@ public final class DkimCommand implements Subcommand {
         return 0;
     }
 
-    private int verify(Map<String, String> o, InputStream in, PrintStream out) throws Exception {
+    private int verify(CliOptions o, InputStream in, PrintStream out) throws Exception {
         DnsResolver dns = resolver(o);
         List<DkimResult> results = new DkimVerifier(dns).verify(in);
-        if (o.containsKey("--json")) {
+        if (o.has("--json")) {
             ObjectNode j = new ObjectMapper().createObjectNode();
             j.set("signatures", DkimResultsJson.toArray(results));
             out.println(j);

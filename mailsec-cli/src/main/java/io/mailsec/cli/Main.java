@@ -45,6 +45,9 @@ public final class Main {
             return cmd.run(new ArrayList<>(args.subList(1, args.size())), in, out, err);
         } catch (UsageException e) {
             err.println("mailsec " + area + ": " + e.getMessage());
+            if (!e.getMessage().contains("usage:")) {
+                err.println("(mailsec " + area + " --help shows the usage)");
+            }
             return 2;
         } catch (Exception e) {
             err.println("mailsec " + area + ": " + e);

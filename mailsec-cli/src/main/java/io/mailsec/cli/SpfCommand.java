@@ -91,65 +91,33 @@ public final class SpfCommand implements Subcommand {
         final List<String> dkim = new java.util.ArrayList<>();
 
         static SpfCliOptions parse(List<String> args, boolean dmarc) throws UsageException {
+            java.util.Set<String> valued = new java.util.HashSet<>(java.util.Set.of("--ip", "--sender", "--helo", "--dns", "--receiver",
+                    "--timeout"));
+            if (dmarc) {
+                valued.addAll(java.util.Set.of("--mode", "--dkim"));
+            }
+            CliOptions c = CliOptions.parse(args, 0, java.util.Set.of("--json", "--helo-only"), valued);
+            // --help was answered before (wantsUsage)
+            if (!c.positional().isEmpty()) {
+                throw new UsageException("unexpected argument '" + c.positional().get(0) + "'");
+            }
             SpfCliOptions o = new SpfCliOptions();
-            for (int i = 0; i < args.size(); i++) {
-                String a = args.get(i);
-                switch (a) {
-                    case "--json":
-                        o.json = true;
-                        break;
-                    case "--helo-only":
-                        o.heloOnly = true;
-                        break;
-                    case "--ip":
-                        o.ip = value(args, ++i, a);
-                        break;
-                    case "--sender":
-                        o.sender = value(args, ++i, a);
-                        break;
-                    case "--helo":
-                        o.helo = value(args, ++i, a);
-                        break;
-                    case "--dns":
-                        o.dns = value(args, ++i, a);
-                        break;
-                    case "--receiver":
-                        o.receiver = value(args, ++i, a);
-                        break;
-                    case "--timeout":
-                        try {
-                            o.timeoutMs = Long.parseLong(value(args, ++i, a));
-                        } catch (NumberFormatException e) {
-                            throw new UsageException("--timeout needs milliseconds");
-                        }
-                        break;
-                    case "--mode":
-                        if (!dmarc) {
-                            throw new UsageException("unknown option " + a);
-                        }
-                        o.mode = value(args, ++i, a).toLowerCase(java.util.Locale.ROOT);
-                        if (!o.mode.equals("rfc9989") && !o.mode.equals("rfc7489")) {
-                            throw new UsageException("--mode must be rfc9989 or rfc7489");
-                        }
-                        break;
-                    case "--dkim":
-                        if (!dmarc) {
-                            throw new UsageException("unknown option " + a);
-                        }
-                        o.dkim.add(value(args, ++i, a));
-                        break;
-                    default:
-                        throw new UsageException("unknown option " + a);
+            o.json = c.flag("--json");
+            o.heloOnly = c.flag("--helo-only");
+            o.ip = c.value("--ip", o.ip);
+            o.sender = c.value("--sender", o.sender);
+            o.helo = c.value("--helo", o.helo);
+            o.dns = c.value("--dns", o.dns);
+            o.receiver = c.value("--receiver", o.receiver);
+            o.timeoutMs = c.number("--timeout", o.timeoutMs, "milliseconds");
+            if (dmarc) {
+                o.mode = c.value("--mode", o.mode).toLowerCase(java.util.Locale.ROOT);
+                if (!o.mode.equals("rfc9989") && !o.mode.equals("rfc7489")) {
+                    throw new UsageException("--mode must be rfc9989 or rfc7489");
                 }
+                o.dkim.addAll(c.values("--dkim"));
             }
             return o;
-        }
-
-        private static String value(List<String> args, int i, String option) throws UsageException {
-            if (i >= args.size()) {
-                throw new UsageException(option + " needs a value");
-            }
-            return args.get(i);
         }
 
         DnsResolver resolver() {

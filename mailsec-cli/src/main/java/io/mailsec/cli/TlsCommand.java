@@ -14,6 +14,7 @@ import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 
 import javax.net.ssl.SSLException;
@@ -65,43 +66,21 @@ public final class TlsCommand implements Subcommand {
         if (!args.get(0).equals("probe")) {
             throw new UsageException("unknown subcommand '" + args.get(0) + "'\n" + USAGE);
         }
-        String target = null;
-        boolean json = false;
-        boolean mx = false;
-        String dns = null;
-        String trust = null;
-        String name = null;
-        String helo = "mailsec-probe.invalid";
-        String policyFile = null;
-        int timeout = 15;
-        for (int i = 1; i < args.size(); i++) {
-            String a = args.get(i);
-            switch (a) {
-                case "--help": case "-h": out.println(USAGE); return 0;
-                case "--json": json = true; break;
-                case "--mx": mx = true; break;
-                case "--dns": dns = value(args, ++i, a); break;
-                case "--trust": trust = value(args, ++i, a); break;
-                case "--name": name = value(args, ++i, a); break;
-                case "--helo": helo = value(args, ++i, a); break;
-                case "--policy": policyFile = value(args, ++i, a); break;
-                case "--timeout":
-                    try {
-                        timeout = Integer.parseInt(value(args, ++i, a));
-                    } catch (NumberFormatException e) {
-                        throw new UsageException("--timeout needs a number of seconds");
-                    }
-                    break;
-                default:
-                    if (a.startsWith("--")) {
-                        throw new UsageException("unknown option " + a + "\n" + USAGE);
-                    }
-                    if (target != null) {
-                        throw new UsageException("one HOST[:PORT] only\n" + USAGE);
-                    }
-                    target = a;
-            }
+        CliOptions o = CliOptions.parse(args, 1, Set.of("--json", "--mx"),
+                Set.of("--dns", "--trust", "--name", "--helo", "--policy", "--timeout"));
+        if (o.help()) {
+            out.println(USAGE);
+            return 0;
         }
+        String target = o.single("HOST[:PORT]");
+        boolean json = o.flag("--json");
+        boolean mx = o.flag("--mx");
+        String dns = o.value("--dns", null);
+        String trust = o.value("--trust", null);
+        String name = o.value("--name", null);
+        String helo = o.value("--helo", "mailsec-probe.invalid");
+        String policyFile = o.value("--policy", null);
+        int timeout = (int) o.number("--timeout", 15, "seconds");
         if (target == null) {
             throw new UsageException("missing HOST[:PORT]\n" + USAGE);
         }
@@ -221,13 +200,6 @@ public final class TlsCommand implements Subcommand {
             case "encrypt": return 2;
             default: return 1;
         }
-    }
-
-    private static String value(List<String> args, int i, String opt) throws UsageException {
-        if (i >= args.size()) {
-            throw new UsageException(opt + " needs a value");
-        }
-        return args.get(i);
     }
 
     private static X509Certificate[] chain(SSLSession s) {
