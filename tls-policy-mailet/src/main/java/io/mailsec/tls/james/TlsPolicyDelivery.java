@@ -36,11 +36,13 @@ import io.mailsec.core.config.DnsParameters;
 import io.mailsec.core.config.Parameters;
 import io.mailsec.core.runtime.MailsecRuntime;
 import io.mailsec.tls.outbound.CertificateChecker;
+import io.mailsec.tls.outbound.DestinationPolicy;
 import io.mailsec.tls.outbound.DsnBuilder;
 import io.mailsec.tls.outbound.OutboundDelivery;
 import io.mailsec.tls.outbound.RecipientOutcome;
 import io.mailsec.tls.outbound.RetrySchedule;
 import io.mailsec.tls.outbound.SmtpTimeouts;
+import io.mailsec.tls.outbound.TlsRequirement;
 import io.mailsec.tls.policy.PolicyMatch;
 import io.mailsec.tls.policy.PolicyStore;
 import io.mailsec.tls.tracking.TrackingEvent;
@@ -76,6 +78,8 @@ public class TlsPolicyDelivery extends GenericMailet {
     private DeliveryQueue queue;
     private String heloName;
     private boolean bounceTlsAtOnce;
+    /** What destinations ask for beyond the list (MTA-STS); none until configured. */
+    private DestinationPolicy destinations = DestinationPolicy.NONE;
     private RetrySchedule schedule;
     private Duration delayWarningAfter;
     private String bounceProcessor;
@@ -153,6 +157,11 @@ public class TlsPolicyDelivery extends GenericMailet {
                         + "dnsServers={} queue={} threads={} perDestination={} maxMessagesPerSession={} sessionIdle={} timeouts=\"{}\"",
                 store.file(), onTls, schedule, delayWarningAfter, certificates.trustSource(), heloName, ehlo.source,
                 dnsServers.isEmpty() ? "system" : String.join(",", dnsServers), queueName, threads, perDestination, perSession, idle, timeouts);
+    }
+
+    /** Tests: what destinations ask for beyond the list. */
+    void destinations(DestinationPolicy policy) {
+        this.destinations = policy;
     }
 
     /** The EHLO name in use (chosen at init). */
@@ -235,8 +244,11 @@ public class TlsPolicyDelivery extends GenericMailet {
         Optional<Duration> next = schedule.next(attempt, queuedAt, now);
         for (Map.Entry<String, List<String>> g : groups.entrySet()) {
             String domain = g.getKey().substring(0, g.getKey().indexOf('\u0000'));
+            PolicyMatch listed = groupPolicy.get(g.getKey());
+            TlsRequirement requirement = listed.isDefault()
+                    ? destinations.requirement(domain).orElse(TlsRequirement.of(listed)) : TlsRequirement.of(listed);
             List<RecipientOutcome> outcomes = delivery.deliver(new OutboundDelivery.Job(sender, domain, g.getValue(),
-                    groupPolicy.get(g.getKey()), out -> {
+                    requirement, out -> {
                         try {
                             message.writeTo(out);
                         } catch (MessagingException e) {
@@ -251,7 +263,7 @@ public class TlsPolicyDelivery extends GenericMailet {
                         failed.add(o);
                         break;
                     default:
-                        if ((o.tlsFailure() && bounceTlsAtOnce) || next.isEmpty()) {
+                        if ((o.tlsFailure() && bounceTlsAtOnce && requirement.mayBounceAtOnce()) || next.isEmpty()) {
                             failed.add(o.asPermanent());
                         } else {
                             retry.add(o);

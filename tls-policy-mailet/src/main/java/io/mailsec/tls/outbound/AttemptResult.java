@@ -9,7 +9,7 @@ import java.util.Map;
  */
 public final class AttemptResult {
     /** Steps of a delivery attempt, in order; the failing one is reported. */
-    public enum Step { DNS, CONNECT, GREETING, EHLO, STARTTLS, HANDSHAKE, CERTIFICATE, MAIL, RCPT, DATA, DONE;
+    public enum Step { DNS, MX, CONNECT, GREETING, EHLO, STARTTLS, HANDSHAKE, CERTIFICATE, MAIL, RCPT, DATA, DONE;
         public String word() {
             return name().toLowerCase(java.util.Locale.ROOT);
         }

@@ -87,7 +87,7 @@ public final class OutboundDelivery {
         final String sender;
         final String domain;
         final List<String> recipients;
-        final PolicyMatch policy;
+        final TlsRequirement policy;
         final SmtpClient.MessageWriter message;
         final String messageId;
         final int attempt;
@@ -101,10 +101,6 @@ public final class OutboundDelivery {
         }
 
         /**
-         * @param size the message's size in bytes (-1: unknown), checked against the peer's SIZE and announced (RFC 1870)
-         * @param smtputf8 the envelope or the headers are not ASCII: the peer must offer SMTPUTF8 (RFC 6531)
-         */
-        /**
          * Whether the message has octets above 127 or NUL (RFC 6152: then it needs BODY=8BITMIME), found by
          * reading it once, and only when a peer without 8BITMIME makes the answer matter.
          */
@@ -117,7 +113,17 @@ public final class OutboundDelivery {
             return eightBit;
         }
 
+        /**
+         * @param size the message's size in bytes (-1: unknown), checked against the peer's SIZE and announced (RFC 1870)
+         * @param smtputf8 the envelope or the headers are not ASCII: the peer must offer SMTPUTF8 (RFC 6531)
+         */
         public Job(String sender, String domain, List<String> recipients, PolicyMatch policy,
+                   SmtpClient.MessageWriter message, String messageId, int attempt, long size, boolean smtputf8) {
+            this(sender, domain, recipients, TlsRequirement.of(policy), message, messageId, attempt, size, smtputf8);
+        }
+
+        /** As above, with a requirement decided beyond the list (e.g. by the domain's MTA-STS policy). */
+        public Job(String sender, String domain, List<String> recipients, TlsRequirement policy,
                    SmtpClient.MessageWriter message, String messageId, int attempt, long size, boolean smtputf8) {
             this.size = size;
             this.smtputf8 = smtputf8;
@@ -146,6 +152,15 @@ public final class OutboundDelivery {
         }
         List<AttemptResult> failures = new ArrayList<>();
         for (String host : hosts) {
+            if (!job.policy.permits(host)) {
+                // RFC 8461 §4.1: an MX the policy does not name is not a candidate under enforce.
+                AttemptResult f = new AttemptResult().fail(Step.MX, "MX host " + host + " is not named by the MTA-STS policy ("
+                        + job.policy.mxRule() + ")", true);
+                f.host = host;
+                failures.add(f);
+                record(job, f, TrackingEvent.BLOCKED);
+                continue;
+            }
             List<InetAddress> addresses = new ArrayList<>();
             if (InetAddresses.isInetAddress(host)) {
                 addresses.add(InetAddresses.forString(host));
@@ -209,7 +224,7 @@ public final class OutboundDelivery {
         r.ip = ip.getHostAddress();
         r.port = port;
         // The recipient domain too: a verified certificate may have matched the domain rather than the MX name.
-        String key = job.domain + "|" + host + "|" + r.ip + "|" + port + "|" + level + "|" + allowTls;
+        String key = job.domain + "|" + host + "|" + r.ip + "|" + port + "|" + job.policy.key() + "|" + allowTls;
         SessionPool.Idle kept = pool.take(key);
         SmtpClient c;
         if (kept != null) {
@@ -271,7 +286,7 @@ public final class OutboundDelivery {
                             }
                         } else {
                             r.step = Step.HANDSHAKE;
-                            tlsFacts(r, c.sslSession(), host, job.domain);
+                            tlsFacts(r, c.sslSession(), host, job.domain, job.policy.mxNameOnly());
                             if (level == TlsLevel.VERIFY && !r.certificate.verified()) {
                                 return finish(job, c, r.fail(Step.CERTIFICATE, "certificate not verified: " + r.certificate.problem(), true));
                             }
@@ -419,7 +434,7 @@ public final class OutboundDelivery {
         to.replySteps.putAll(from.replySteps);
     }
 
-    private void tlsFacts(AttemptResult r, SSLSession s, String host, String domain) {
+    private void tlsFacts(AttemptResult r, SSLSession s, String host, String domain, boolean mxNameOnly) {
         r.tls = true;
         r.protocol = s.getProtocol();
         r.cipher = s.getCipherSuite();
@@ -433,7 +448,7 @@ public final class OutboundDelivery {
         } catch (SSLPeerUnverifiedException e) {
             chain = new X509Certificate[0];
         }
-        r.certificate = certificates.check(chain, authType(r.cipher), List.of(host, domain));
+        r.certificate = certificates.check(chain, authType(r.cipher), mxNameOnly ? List.of(host) : List.of(host, domain));
     }
 
     static String authType(String cipher) {
@@ -480,6 +495,7 @@ public final class OutboundDelivery {
                 .peerIp(r.ip)
                 .level(job.policy.level().word())
                 .entry(job.policy.entry())
+                .put("source", job.policy.source().word())
                 .tls(r.tls)
                 .protocol(r.protocol)
                 .cipher(r.cipher)
@@ -533,7 +549,8 @@ public final class OutboundDelivery {
         for (String rcpt : job.recipients) {
             if (tls != null) {
                 out.add(new RecipientOutcome(rcpt, RecipientOutcome.Kind.TEMPORARY, "4.7.10", tls.remote(),
-                        "TLS unavailable (policy " + job.policy.level().word() + ", entry " + job.policy.entry() + "): " + why,
+                        "TLS unavailable (policy " + job.policy.level().word() + ", source " + job.policy.source().word() + ", entry "
+                                + job.policy.entry() + "): " + why,
                         true, tls.step.word()).withTls(tls.tls, tls.protocol));
             } else {
                 AttemptResult last = failures.isEmpty() ? null : failures.get(failures.size() - 1);

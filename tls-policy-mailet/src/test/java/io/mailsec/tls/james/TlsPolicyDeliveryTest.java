@@ -156,6 +156,43 @@ class TlsPolicyDeliveryTest {
                 && l.contains("\"entry\":\"dave@plain.tls.test\"") && l.contains("\"outcome\":\"delivered\""));
     }
 
+    /**
+     * RFC 8461 precedence: a destination's MTA-STS requirement applies only where the list has no explicit
+     * entry, and its failures are retried even under onTlsFailure=bounce (§5.1: never final before the
+     * policy was looked up again); the source is in the tracking lines and the DSN.
+     */
+    @Test
+    void anMtaStsRequirementAppliesOnlyWithoutAListEntryAndItsFailuresAreRetried() throws Exception {
+        FakeMailContext ctx = FakeMailContext.defaultContext();
+        TlsPolicyDelivery m = mailet(ctx, "maxRetries", "1", "retrySchedule", "2s");
+        List<String> asked = java.util.Collections.synchronizedList(new ArrayList<>());
+        m.destinations(domain -> {
+            asked.add(domain);
+            return java.util.Optional.of(io.mailsec.tls.outbound.TlsRequirement.mtaSts("mta-sts id=t1",
+                    h -> h.startsWith("mx."), "mx: mx.*"));
+        });
+        String token = UUID.randomUUID().toString();
+        long start = System.nanoTime();
+        m.service(mail(token, "alice@sender.test", "sam@selfsigned.tls.test", "carol@plain.tls.test"));
+        List<FakeMailContext.SentMail> dsns = sent(ctx, 2, Duration.ofSeconds(20));
+        long elapsed = (System.nanoTime() - start) / 1_000_000;
+        assertThat(asked).as("an explicit list entry wins: plain.tls.test is never asked").containsOnly("selfsigned.tls.test");
+        assertThat(dsns).hasSize(2);
+        String carol = "";
+        String sam = "";
+        for (FakeMailContext.SentMail d : dsns) {
+            String t = text(d.getMsg());
+            carol = t.contains("carol@plain.tls.test") ? t : carol;
+            sam = t.contains("sam@selfsigned.tls.test") ? t : sam;
+        }
+        assertThat(carol).contains("Status: 5.7.10", "source list");
+        assertThat(sam).contains("Status: 5.7.10", "TLS unavailable", "source mta-sts", "entry mta-sts id=t1", "failed step: certificate");
+        assertThat(elapsed).as("the MTA-STS failure waited for its retry although onTlsFailure is bounce").isGreaterThanOrEqualTo(2000);
+        assertThat(TRACKING.stream().filter(l -> l.contains("sam@selfsigned.tls.test") && l.contains("\"source\":\"mta-sts\"")
+                && l.contains("\"level\":\"verify\"") && l.contains("\"outcome\":\"blocked: TLS unavailable\""))).hasSize(2);
+        assertThat(TRACKING).anyMatch(l -> l.contains("carol@plain.tls.test") && l.contains("\"source\":\"list\""));
+    }
+
     @Test
     void retryModeRequeuesOnTheScheduleThenBouncesKeepingTheOriginalTlsReason() throws Exception {
         FakeMailContext ctx = FakeMailContext.defaultContext();

@@ -448,4 +448,41 @@ class OutboundDeliveryPeerTest {
                     "RCPT TO:<y@[127.0.0.1]>", "DATA", "body:.", "QUIT");
         }
     }
+
+    /**
+     * An MTA-STS requirement (RFC 8461): verify against the MX name on the MX hosts the policy names;
+     * an MX it does not name is never contacted, and with none left the recipients get 4.7.10.
+     */
+    @Test
+    void anMtaStsRequirementVerifiesOnlyTheMxHostsItNames() throws Exception {
+        List<String> tracking = Collections.synchronizedList(new ArrayList<>());
+        OutboundDelivery d = new OutboundDelivery(DnsjavaResolver.create(List.of(PeerEnvironment.DNS), Duration.ofSeconds(5)),
+                CertificateChecker.fromFile(env.caFile), "client.tls.test", 25, SmtpTimeouts.DEFAULTS, new TrackingLog(tracking::add));
+        String token = UUID.randomUUID().toString();
+        byte[] m = ("Subject: " + token + "\r\n\r\nbody\r\n").getBytes(StandardCharsets.US_ASCII);
+        TlsRequirement named = TlsRequirement.mtaSts("mta-sts id=a1", h -> h.equals("mx.valid.tls.test"), "mx: mx.valid.tls.test");
+        assertThat(d.deliver(new OutboundDelivery.Job("a@sender.test", "valid.tls.test", List.of("s1@valid.tls.test"), named,
+                o -> o.write(m), "<" + token + "@sender.test>", 1, m.length, false)))
+                .singleElement().satisfies(o -> assertThat(o.kind()).as(o.toString()).isEqualTo(RecipientOutcome.Kind.DELIVERED));
+        assertThat(tracking).singleElement().satisfies(l -> assertThat(l).contains("\"source\":\"mta-sts\"", "\"level\":\"verify\"",
+                "\"entry\":\"mta-sts id=a1\"", "\"certificate\":\"trusted\"", "\"outcome\":\"delivered\""));
+        assertThat(env.postfix.message("Subject: " + token, Duration.ofSeconds(10))).isNotNull();
+
+        tracking.clear();
+        String other = UUID.randomUUID().toString();
+        byte[] m2 = ("Subject: " + other + "\r\n\r\nbody\r\n").getBytes(StandardCharsets.US_ASCII);
+        TlsRequirement elsewhere = TlsRequirement.mtaSts("mta-sts id=a2", h -> h.endsWith(".elsewhere.test"), "mx: *.elsewhere.test");
+        assertThat(d.deliver(new OutboundDelivery.Job("a@sender.test", "valid.tls.test", List.of("s2@valid.tls.test"), elsewhere,
+                o -> o.write(m2), "<" + other + "@sender.test>", 1, m2.length, false))).singleElement().satisfies(o -> {
+                    assertThat(o.kind()).isEqualTo(RecipientOutcome.Kind.TEMPORARY);
+                    assertThat(o.tlsFailure()).isTrue();
+                    assertThat(o.status()).isEqualTo("4.7.10");
+                    assertThat(o.step()).isEqualTo("mx");
+                    assertThat(o.diagnostic()).contains("source mta-sts", "MX host mx.valid.tls.test is not named by the MTA-STS policy "
+                            + "(mx: *.elsewhere.test)");
+                });
+        assertThat(tracking).singleElement().satisfies(l -> assertThat(l).contains("\"step\":\"mx\"", "\"outcome\":\"blocked: TLS unavailable\"")
+                .doesNotContain("peerIp"));
+        assertThat(env.postfix.message("Subject: " + other, Duration.ofMillis(500))).isNull();
+    }
 }

@@ -1,0 +1,97 @@
+package io.mailsec.tls.outbound;
+
+import java.util.Locale;
+import java.util.function.Predicate;
+
+import io.mailsec.tls.policy.PolicyMatch;
+import io.mailsec.tls.policy.TlsLevel;
+
+/**
+ * What delivery to one destination must achieve and who decided it: the administrator's list (an
+ * explicit entry), the domain's own MTA-STS policy (RFC 8461), or the list's default. Under MTA-STS
+ * only the MX hosts the policy names may be used and the certificate must be valid for the MX host
+ * itself (RFC 8461 §4.1, §4.2), and a failure is never final before the policy was looked up again
+ * (§5.1), so it is retried rather than bounced at once.
+ */
+public final class TlsRequirement {
+    /** Where the requirement came from; its word appears in the tracking log and the DSN. */
+    public enum Source {
+        LIST, MTA_STS, DEFAULT;
+
+        public String word() {
+            return name().toLowerCase(Locale.ROOT).replace('_', '-');
+        }
+    }
+
+    private final TlsLevel level;
+    private final Source source;
+    private final String entry;
+    private final Predicate<String> mxPermitted;
+    private final String mxRule;
+
+    private TlsRequirement(TlsLevel level, Source source, String entry, Predicate<String> mxPermitted, String mxRule) {
+        this.level = level;
+        this.source = source;
+        this.entry = entry;
+        this.mxPermitted = mxPermitted;
+        this.mxRule = mxRule;
+    }
+
+    /** The administrator's list decided: an explicit entry, or its default. */
+    public static TlsRequirement of(PolicyMatch match) {
+        return new TlsRequirement(match.level(), match.isDefault() ? Source.DEFAULT : Source.LIST, match.entry(), null, null);
+    }
+
+    /**
+     * An MTA-STS policy in {@code enforce} mode: {@code verify} against the MX host name, only on the MX
+     * hosts {@code permits} accepts.
+     *
+     * @param entry  what the tracking log and DSN name, e.g. {@code mta-sts id=20261204T000000}
+     * @param mxRule the policy's mx patterns as text, for the failure message
+     */
+    public static TlsRequirement mtaSts(String entry, Predicate<String> permits, String mxRule) {
+        return new TlsRequirement(TlsLevel.VERIFY, Source.MTA_STS, entry, permits, mxRule);
+    }
+
+    public TlsLevel level() {
+        return level;
+    }
+
+    public Source source() {
+        return source;
+    }
+
+    public String entry() {
+        return entry;
+    }
+
+    /** Whether delivery may use this MX host (every host unless a policy names them). */
+    public boolean permits(String mxHost) {
+        return mxPermitted == null || mxPermitted.test(mxHost.toLowerCase(Locale.ROOT).replaceFirst("\\.$", ""));
+    }
+
+    /** The MX rule that restricts hosts, null when none does. */
+    public String mxRule() {
+        return mxRule;
+    }
+
+    /** The certificate must name the MX host; the recipient domain does not count (RFC 8461 §4.2). */
+    public boolean mxNameOnly() {
+        return source == Source.MTA_STS;
+    }
+
+    /** A TLS failure under this requirement may be final at once (an administrator's choice); MTA-STS's never is. */
+    public boolean mayBounceAtOnce() {
+        return source != Source.MTA_STS;
+    }
+
+    /** Part of the session-reuse key: sessions are shared only under the same decision. */
+    String key() {
+        return level + "/" + source + "/" + (mxRule == null ? "" : mxRule);
+    }
+
+    @Override
+    public String toString() {
+        return level.word() + " (" + source.word() + ", " + entry + ")";
+    }
+}
