@@ -15,6 +15,8 @@ public final class MailsecTlsAttributes {
     /** String: the inbound policy entry that decided the level. */
     public static final AttributeName INBOUND_ENTRY = AttributeName.of("mailsec.tls.inbound.entry");
     /** Integer: outbound delivery attempts made so far (on mail in the delivery queue). */
+    /** The message was received with the REQUIRETLS MAIL FROM parameter (RFC 8689): Boolean true. */
+    public static final AttributeName REQUIRE_TLS = AttributeName.of("mailsec.tls.requireTls");
     public static final AttributeName OUTBOUND_ATTEMPTS = AttributeName.of("mailsec.tls.outbound.attempts");
     /** Long: when the mail entered the delivery queue (epoch milliseconds); the queue lifetime counts from it. */
     public static final AttributeName OUTBOUND_QUEUED_AT = AttributeName.of("mailsec.tls.outbound.queuedAt");

@@ -239,22 +239,30 @@ public class TlsPolicyDelivery extends GenericMailet {
             groupPolicy.put(key, m);
         }
         boolean needsSmtpUtf8 = needsSmtpUtf8(mail, message);
+        boolean requireTls = mail.getAttribute(MailsecTlsAttributes.REQUIRE_TLS).map(a -> Boolean.TRUE.equals(a.getValue().value()))
+                .orElse(false);
+        String[] tlsRequired = message.getHeader("TLS-Required");
+        boolean tlsNotRequired = tlsRequired != null && tlsRequired.length > 0 && tlsRequired[0].trim().equalsIgnoreCase("No");
         List<RecipientOutcome> failed = new ArrayList<>();
         List<RecipientOutcome> retry = new ArrayList<>();
         Optional<Duration> next = schedule.next(attempt, queuedAt, now);
         for (Map.Entry<String, List<String>> g : groups.entrySet()) {
             String domain = g.getKey().substring(0, g.getKey().indexOf('\u0000'));
             PolicyMatch listed = groupPolicy.get(g.getKey());
-            TlsRequirement requirement = listed.isDefault()
+            // RFC 8689 §5: "TLS-Required: No" lets the sender waive what the destination asks for (MTA-STS),
+            // never the administrator's list entries, and never for a REQUIRETLS message.
+            boolean askDestination = listed.isDefault() && (requireTls || !tlsNotRequired);
+            TlsRequirement requirement = askDestination
                     ? destinations.requirement(domain).orElse(TlsRequirement.of(listed)) : TlsRequirement.of(listed);
-            List<RecipientOutcome> outcomes = delivery.deliver(new OutboundDelivery.Job(sender, domain, g.getValue(),
+            OutboundDelivery.Job job = new OutboundDelivery.Job(sender, domain, g.getValue(),
                     requirement, out -> {
                         try {
                             message.writeTo(out);
                         } catch (MessagingException e) {
                             throw new java.io.IOException("cannot read message: " + e.getMessage(), e);
                         }
-                    }, messageId, attempt, mail.getMessageSize(), needsSmtpUtf8));
+                    }, messageId, attempt, mail.getMessageSize(), needsSmtpUtf8);
+            List<RecipientOutcome> outcomes = delivery.deliver(requireTls ? job.requiringTls() : job);
             for (RecipientOutcome o : outcomes) {
                 switch (o.kind()) {
                     case DELIVERED:

@@ -94,10 +94,20 @@ public final class OutboundDelivery {
         final long size;
         final boolean smtputf8;
         private Boolean eightBit;
+        private boolean requireTls;
 
         public Job(String sender, String domain, List<String> recipients, PolicyMatch policy,
                    SmtpClient.MessageWriter message, String messageId, int attempt) {
             this(sender, domain, recipients, policy, message, messageId, attempt, -1, false);
+        }
+
+        /**
+         * The message carries REQUIRETLS (RFC 8689): it goes only to an MX authenticated under {@code verify}
+         * (a list entry or MTA-STS) that offers REQUIRETLS, with the parameter; otherwise it fails with 5.7.30.
+         */
+        public Job requiringTls() {
+            this.requireTls = true;
+            return this;
         }
 
         /**
@@ -138,6 +148,11 @@ public final class OutboundDelivery {
     }
 
     public List<RecipientOutcome> deliver(Job job) {
+        if (job.requireTls && job.policy.level() != TlsLevel.VERIFY) {
+            // RFC 8689 §4.2.1: only an authenticated MX may take it; nothing here would authenticate one.
+            return requireTlsRefused(job, "REQUIRETLS: the destination's TLS requirement is " + job.policy.level().word() + " ("
+                    + job.policy.source().word() + "), not an authenticated one (verify entry or MTA-STS)", null);
+        }
         List<String> hosts = new ArrayList<>();
         RecipientOutcome dnsFailure = resolveMx(job, hosts);
         if (dnsFailure != null) {
@@ -183,7 +198,26 @@ public final class OutboundDelivery {
                 failures.add(r);
             }
         }
+        if (job.requireTls && !failures.isEmpty() && failures.stream().allMatch(f -> REQUIRETLS_STATUS.equals(f.status))) {
+            AttemptResult last = failures.get(failures.size() - 1);
+            return requireTlsRefused(job, last.reason, last.remote());
+        }
         return allHostsFailed(job, failures);
+    }
+
+    static final String REQUIRETLS_STATUS = "5.7.30";
+
+    private List<RecipientOutcome> requireTlsRefused(Job job, String why, String remote) {
+        if (remote == null) {
+            AttemptResult a = new AttemptResult().fail(Step.MAIL, why, false);
+            a.host = job.domain;
+            record(job, a, TrackingEvent.BOUNCED);
+        }
+        List<RecipientOutcome> out = new ArrayList<>();
+        for (String rcpt : job.recipients) {
+            out.add(RecipientOutcome.permanent(rcpt, REQUIRETLS_STATUS, remote, why, false, Step.MAIL.word()));
+        }
+        return out;
     }
 
     private RecipientOutcome resolveMx(Job job, List<String> hosts) {
@@ -329,8 +363,15 @@ public final class OutboundDelivery {
                 r.status = "5.6.3";
                 return finish(job, c, r);
             }
+            if (job.requireTls && !(c.isTls() && r.certificate != null && r.certificate.verified() && c.supports("REQUIRETLS"))) {
+                // Another MX may offer it: not permanent here; deliver() turns "every MX refused" into 5.7.30.
+                r.fail(Step.MAIL, "REQUIRETLS: " + host + (c.isTls() && r.certificate != null && r.certificate.verified()
+                        ? " does not offer REQUIRETLS after STARTTLS" : " is not authenticated") + " (RFC 8689)", false);
+                r.status = REQUIRETLS_STATUS;
+                return finish(job, c, r);
+            }
             String parameters = (limit != null && job.size > 0 ? " SIZE=" + job.size : "")
-                    + (eightBitMime ? " BODY=8BITMIME" : "") + (job.smtputf8 ? " SMTPUTF8" : "");
+                    + (eightBitMime ? " BODY=8BITMIME" : "") + (job.smtputf8 ? " SMTPUTF8" : "") + (job.requireTls ? " REQUIRETLS" : "");
             List<String> commands = new ArrayList<>();
             commands.add("MAIL FROM:<" + (job.sender == null ? "" : job.sender) + ">" + parameters);
             for (String rcpt : job.recipients) {

@@ -193,6 +193,30 @@ class TlsPolicyDeliveryTest {
         assertThat(TRACKING).anyMatch(l -> l.contains("carol@plain.tls.test") && l.contains("\"source\":\"list\""));
     }
 
+    /** RFC 8689 §5: "TLS-Required: No" waives the destination's MTA-STS requirement, not the administrator's list. */
+    @Test
+    void tlsRequiredNoWaivesMtaStsButNotTheList() throws Exception {
+        FakeMailContext ctx = FakeMailContext.defaultContext();
+        TlsPolicyDelivery m = mailet(ctx);
+        List<String> asked = java.util.Collections.synchronizedList(new ArrayList<>());
+        m.destinations(domain -> {
+            asked.add(domain);
+            return java.util.Optional.of(io.mailsec.tls.outbound.TlsRequirement.mtaSts("mta-sts id=t2", h -> true, "mx: *"));
+        });
+        String token = UUID.randomUUID().toString();
+        FakeMail mail = mail(token, "alice@sender.test", "sam@selfsigned.tls.test", "carol@plain.tls.test");
+        mail.getMessage().setHeader("TLS-Required", "No");
+        mail.getMessage().saveChanges();
+        m.service(mail);
+        assertThat(env.postfix.message("Delivered-To: sam@selfsigned.tls.test", Duration.ofSeconds(10))).as("delivered under the "
+                + "list's default may, the self-signed certificate notwithstanding").contains(token);
+        assertThat(sent(ctx, 1, Duration.ofSeconds(10))).singleElement().satisfies(d -> assertThat(text(d.getMsg()))
+                .contains("carol@plain.tls.test", "Status: 5.7.10", "source list"));
+        assertThat(asked).as("the destination was not even asked").isEmpty();
+        assertThat(TRACKING).anyMatch(l -> l.contains("sam@selfsigned.tls.test") && l.contains("\"source\":\"default\"")
+                && l.contains("\"outcome\":\"delivered\""));
+    }
+
     @Test
     void retryModeRequeuesOnTheScheduleThenBouncesKeepingTheOriginalTlsReason() throws Exception {
         FakeMailContext ctx = FakeMailContext.defaultContext();

@@ -485,4 +485,37 @@ class OutboundDeliveryPeerTest {
                 .doesNotContain("peerIp"));
         assertThat(env.postfix.message("Subject: " + other, Duration.ofMillis(500))).isNull();
     }
+
+    /**
+     * RFC 8689: a REQUIRETLS message to a destination that is not authenticated fails for good with
+     * 5.7.30 without a connection; to an authenticated MX (Postfix, verified) that does not offer
+     * REQUIRETLS, it fails with 5.7.30 before MAIL FROM and nothing reaches the peer.
+     */
+    @Test
+    void aRequireTlsMessageGoesOnlyToAnAuthenticatedMxOfferingIt() throws Exception {
+        List<String> tracking = Collections.synchronizedList(new ArrayList<>());
+        OutboundDelivery d = new OutboundDelivery(DnsjavaResolver.create(List.of(PeerEnvironment.DNS), Duration.ofSeconds(5)),
+                CertificateChecker.fromFile(env.caFile), "client.tls.test", 25, SmtpTimeouts.DEFAULTS, new TrackingLog(tracking::add));
+        String token = UUID.randomUUID().toString();
+        byte[] m = ("Subject: " + token + "\r\n\r\nbody\r\n").getBytes(StandardCharsets.US_ASCII);
+        assertThat(d.deliver(new OutboundDelivery.Job("a@sender.test", "plain.tls.test", List.of("r1@plain.tls.test"), MAY,
+                o -> o.write(m), "<" + token + "@sender.test>", 1, m.length, false).requiringTls())).singleElement().satisfies(o -> {
+                    assertThat(o.kind()).isEqualTo(RecipientOutcome.Kind.PERMANENT);
+                    assertThat(o.status()).isEqualTo("5.7.30");
+                    assertThat(o.diagnostic()).contains("REQUIRETLS", "not an authenticated one");
+                });
+        assertThat(tracking).singleElement().satisfies(l -> assertThat(l).contains("\"outcome\":\"bounced\"").doesNotContain("peerIp"));
+
+        tracking.clear();
+        PolicyMatch verify = new PolicyMatch(TlsLevel.VERIFY, "valid.tls.test", EntryKind.DOMAIN, 1);
+        assertThat(d.deliver(new OutboundDelivery.Job("a@sender.test", "valid.tls.test", List.of("r2@valid.tls.test"), verify,
+                o -> o.write(m), "<" + token + "@sender.test>", 1, m.length, false).requiringTls())).singleElement().satisfies(o -> {
+                    assertThat(o.kind()).isEqualTo(RecipientOutcome.Kind.PERMANENT);
+                    assertThat(o.status()).isEqualTo("5.7.30");
+                    assertThat(o.diagnostic()).contains("mx.valid.tls.test does not offer REQUIRETLS after STARTTLS");
+                });
+        assertThat(tracking).singleElement().satisfies(l -> assertThat(l).contains("\"tls\":true", "\"certificate\":\"trusted\"",
+                "\"step\":\"mail\""));
+        assertThat(env.postfix.message("Subject: " + token, Duration.ofMillis(500))).as("nothing sent").isNull();
+    }
 }
