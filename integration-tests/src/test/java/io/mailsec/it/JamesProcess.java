@@ -39,7 +39,7 @@ public final class JamesProcess implements AutoCloseable {
 
     private JamesProcess(Builder b) throws IOException {
         this.bind = b.bind;
-        this.demoDomain = "mailsec.test";
+        this.demoDomain = b.demoDomain;
         this.demoUser = "demo@" + demoDomain;
         this.demoPassword = "demo-secret-" + UUID.randomUUID().toString().substring(0, 8);
         Path base = root().resolve("integration-tests/target/james");
@@ -393,6 +393,7 @@ public final class JamesProcess implements AutoCloseable {
         private Path workDir;
         private Path overlay;
         private String bind = "127.0.0.1";
+        private String demoDomain = "mailsec.test";
         private final List<String> dnsServers = new ArrayList<>();
         private final Map<String, String> env = new LinkedHashMap<>();
         static final String DEFAULT_JAVA_OPTS = "-Xms64m -Xmx512m -XX:+UseSerialGC -XX:TieredStopAtLevel=1";
@@ -417,6 +418,12 @@ public final class JamesProcess implements AutoCloseable {
         /** Overlay from a test-resources folder, e.g. {@code overlayResource("dkim")}. */
         public Builder overlayResource(String folder) {
             return overlay(root().resolve("integration-tests/src/test/resources").resolve(folder));
+        }
+
+        /** The domain run-james.sh creates with the demo user (and names the server certificate after: mail.DOMAIN). */
+        public Builder demoDomain(String domain) {
+            this.demoDomain = domain;
+            return this;
         }
 
         public Builder bind(String address) {
