@@ -4,6 +4,7 @@ import java.net.Socket;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 
 import javax.net.ssl.SSLEngine;
@@ -50,7 +51,7 @@ public final class DaneTrustManager extends X509ExtendedTrustManager {
 
     @Override
     public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-        DaneVerdict v = matcher.match(chain == null ? java.util.List.of() : Arrays.asList(chain), tlsa, names);
+        DaneVerdict v = matcher.match(chain == null ? List.of() : Arrays.asList(chain), tlsa, names);
         verdict = v;
         if (v.outcome() == DaneVerdict.Outcome.NOT_AUTHENTICATED) {
             throw new DaneCertificateException(v);

@@ -1,5 +1,6 @@
 package io.mailsec.tls.dane;
 
+import java.util.Locale;
 import java.util.Optional;
 
 /** One TLSA record's part in a {@link DaneVerdict}: its status, where in the chain it matched, and why. */
@@ -58,7 +59,7 @@ public final class RecordResult {
     @Override
     public String toString() {
         TlsaRecord r = record;
-        return (r != null ? r.shortForm() : text) + ": " + status.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-')
+        return (r != null ? r.shortForm() : text) + ": " + status.name().toLowerCase(Locale.ROOT).replace('_', '-')
                 + (depth >= 0 ? " at depth " + depth : "") + " (" + detail + ")";
     }
 }

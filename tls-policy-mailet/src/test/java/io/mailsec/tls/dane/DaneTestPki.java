@@ -135,6 +135,13 @@ final class DaneTestPki {
         return w.toString();
     }
 
+    /** The key as a PKCS#8 PEM, which OpenSSL reads (the JDK's encoding of an EC key is PKCS#8). */
+    static Path writeKey(Path file, PrivateKey key) throws IOException {
+        String b64 = java.util.Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(key.getEncoded());
+        Files.writeString(file, "-----BEGIN PRIVATE KEY-----\n" + b64 + "\n-----END PRIVATE KEY-----\n");
+        return file;
+    }
+
     static Path write(Path file, Object... objects) throws IOException {
         Files.writeString(file, pem(objects));
         return file;
