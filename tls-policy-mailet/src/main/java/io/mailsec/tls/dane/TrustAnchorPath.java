@@ -19,10 +19,10 @@ import java.util.Set;
  * Validates the path from the server certificate up to a DANE-TA(2) trust anchor with the JDK's
  * RFC 5280 validator (signatures, issuer names, CA basic constraints and path length, key usage,
  * unknown critical extensions, validity at the given instant), the anchor taking the place of a
- * configured root (RFC 7671 §5.2). Revocation is not checked: SMTP clients have no reliable way to
- * (RFC 7672 §3.1.2 leaves it out). Unlike RFC 5280, which takes a trust anchor as a bare name and
- * key, an anchor certificate's own validity is checked too, as OpenSSL does ("in addition to RFC
- * 5280, do also for trust anchor").
+ * configured root (RFC 7671 §5.2). Revocation is not checked (no CRL or OCSP fetches from an MTA);
+ * withdrawing the TLSA record is how a DANE anchor is revoked. Unlike RFC 5280, which takes a trust
+ * anchor as a bare name and key, an anchor certificate's own validity is checked too, as OpenSSL's
+ * {@code internal_verify} does ("In addition to RFC 5280 requirements do also for trust anchor cert").
  */
 final class TrustAnchorPath {
     /** Why a path failed: the status for the record and a sentence. */
