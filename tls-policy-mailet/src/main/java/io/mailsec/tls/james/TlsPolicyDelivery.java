@@ -65,7 +65,8 @@ import io.mailsec.tls.tracking.TrackingLog;
 public class TlsPolicyDelivery extends GenericMailet {
     private static final Logger LOG = LoggerFactory.getLogger(TlsPolicyDelivery.class);
     /** Every init parameter this mailet reads. */
-    public static final Set<String> PARAMS = Parameters.union(Parameters.union(PolicyStores.NAMES, DnsParameters.NAMES),
+    public static final Set<String> PARAMS = Parameters.union(Parameters.union(Parameters.union(PolicyStores.NAMES, DnsParameters.NAMES),
+            MtaStsParameters.NAMES),
             Set.of("heloName", "port", "connectTimeout", "greetingTimeout", "commandTimeout", "dataTimeout", "sessionTimeout",
                     "trustStore", "onTlsFailure", "maxRetries", "retrySchedule", "maxQueueLifetime", "delayWarningAfter",
                     "queue", "deliveryThreads", "maxConnectionsPerDestination", "maxMessagesPerSession", "sessionIdle",
@@ -111,6 +112,7 @@ public class TlsPolicyDelivery extends GenericMailet {
         io.mailsec.core.dns.DnsResolver dns = DnsParameters.resolver(p, runtime);
         List<String> dnsServers = runtime.dnsServers(p.string("dnsServers", ""));
         EhloName ehlo = EhloName.choose(p, runtime, getMailetContext().getPostmaster(), dns);
+        destinations = MtaStsParameters.open(p, dns);
         heloName = ehlo.name;
         int port = p.integer("port", 25, 1, 65535);
         SmtpTimeouts d = SmtpTimeouts.DEFAULTS;
@@ -153,9 +155,9 @@ public class TlsPolicyDelivery extends GenericMailet {
         }, TlsPolicyDelivery::destination, clock);
         queue.start();
         DeliveryQueues.of(runtime).register(queue);
-        LOG.info("event=tls-delivery-init policy={} onTlsFailure={} retry=\"{}\" delayWarningAfter={} trustStore={} heloName={} heloNameSource=\"{}\" "
+        LOG.info("event=tls-delivery-init policy={} mtaSts={} onTlsFailure={} retry=\"{}\" delayWarningAfter={} trustStore={} heloName={} heloNameSource=\"{}\" "
                         + "dnsServers={} queue={} threads={} perDestination={} maxMessagesPerSession={} sessionIdle={} timeouts=\"{}\"",
-                store.file(), onTls, schedule, delayWarningAfter, certificates.trustSource(), heloName, ehlo.source,
+                store.file(), destinations != DestinationPolicy.NONE, onTls, schedule, delayWarningAfter, certificates.trustSource(), heloName, ehlo.source,
                 dnsServers.isEmpty() ? "system" : String.join(",", dnsServers), queueName, threads, perDestination, perSession, idle, timeouts);
     }
 

@@ -102,6 +102,17 @@ public final class CertificateChecker {
         return trustSource;
     }
 
+    /** A context whose handshakes verify the chain against the same CAs (for HTTPS, e.g. MTA-STS policy fetches). */
+    public SSLContext verifyingContext() {
+        try {
+            SSLContext ctx = SSLContext.getInstance("TLS");
+            ctx.init(null, new TrustManager[] {trust}, null);
+            return ctx;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Handshakes accept any certificate; judge the chain with {@link #check}. */
     public SSLSocketFactory socketFactory() {
         return socketFactory;

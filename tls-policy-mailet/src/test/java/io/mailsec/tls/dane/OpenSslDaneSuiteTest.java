@@ -2,7 +2,6 @@ package io.mailsec.tls.dane;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,7 +9,6 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
@@ -40,6 +38,7 @@ import io.mailsec.core.testdata.Conformance;
  * Postfix sets).</li>
  * </ul>
  */
+@org.junit.jupiter.api.Tag("conformance-data")
 class OpenSslDaneSuiteTest {
     private static final int X509_V_OK = 0;
     private static final int HOSTNAME_MISMATCH = 62;
@@ -72,8 +71,8 @@ class OpenSslDaneSuiteTest {
 
     private static List<OpenSslDaneSuite.Case> cases(String name, int expectedCases) throws Exception {
         Path file = Conformance.file("dane/" + name);
-        Assumptions.assumeTrue(Files.isRegularFile(file), () -> file + " is absent: OpenSSL's DANE files reach conformance/dane/ through"
-                + " the steering repository's shared/ (see conformance/dane/README.md)");
+        assertThat(file).as(file + " is absent: OpenSSL's DANE files reach conformance/dane/ through the steering repository's "
+                + "shared/ (see conformance/dane/README.md)").isRegularFile();
         List<OpenSslDaneSuite.Case> cases = OpenSslDaneSuite.read(file);
         assertThat(cases).as("cases in " + name).hasSize(expectedCases);
         return cases;
