@@ -50,11 +50,14 @@ public final class TlsCommand implements Subcommand {
             "  --trust F       CA certificates (PEM bundle, JKS or PKCS12) for the verify verdict (default: JDK cacerts)",
             "  --name N        name the certificate must match (default: HOST, or the MX host with --mx)",
             "  --policy F      also show the outbound policy level for HOST (or the --mx domain) and whether it is met",
-            "exit: 0 probe done (see the verdicts), 1 connection/SMTP failure, 2 usage");
+            "exit: 0 probe done (see the verdicts), 1 connection/SMTP failure, 2 usage",
+            "",
+            MtaStsPolicyCommand.USAGE);
 
     @Override
     public String summary() {
-        return "probe a server's STARTTLS, protocol, cipher and certificate (tls probe HOST[:PORT])";
+        return "probe a server's STARTTLS, protocol, cipher and certificate (tls probe HOST[:PORT]); the MTA-STS and TLS-RPT records "
+                + "to publish (tls mta-sts-policy DOMAIN)";
     }
 
     @Override
@@ -63,8 +66,11 @@ public final class TlsCommand implements Subcommand {
             out.println(USAGE);
             return args.isEmpty() ? 2 : 0;
         }
+        if (args.get(0).equals("mta-sts-policy")) {
+            return new MtaStsPolicyCommand(java.time.Clock.systemUTC()).run(args, out);
+        }
         if (!args.get(0).equals("probe")) {
-            throw new UsageException("unknown subcommand '" + args.get(0) + "'\n" + USAGE);
+            throw new UsageException("unknown subcommand '" + args.get(0) + "' (probe, mta-sts-policy)\n" + USAGE);
         }
         CliOptions o = CliOptions.parse(args, 1, Set.of("--json", "--mx"),
                 Set.of("--dns", "--trust", "--name", "--helo", "--policy", "--timeout"));
