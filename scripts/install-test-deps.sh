@@ -4,7 +4,7 @@ set -euo pipefail
 PKGS=(swaks libnet-ssleay-perl libio-socket-ssl-perl python3-dkim python3-spf spfquery opendkim-tools
       clamav-daemon clamav clamdscan dnsmasq-base bind9-dnsutils publicsuffix python3-authheaders
       python3-dnspython python3-yaml netcat-openbsd zip unzip postfix nginx postfix-mta-sts-resolver openssl)
-command -v npm >/dev/null || PKGS+=(nodejs npm)   # spf-dmarc-matcher cross-check installs npm mailauth into a temp dir
+command -v npm >/dev/null || PKGS+=(nodejs npm)   # npm packages go to temp dirs: mailauth (spf-dmarc-matcher), ajv-cli (TLS-RPT schema)
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
