@@ -42,8 +42,12 @@ class ReportBuilderTest {
         }
     }
 
-    /** Every domain's report, as JSON trees. */
     static Map<String, JsonNode> reports() throws Exception {
+        return reports(tally);
+    }
+
+    /** Every domain's report of {@code tally}, as JSON trees. */
+    static Map<String, JsonNode> reports(DayTally tally) throws Exception {
         Map<String, JsonNode> m = new TreeMap<>();
         ReportBuilder b = new ReportBuilder(SUBMITTER);
         for (String d : tally.domains()) {

@@ -29,20 +29,23 @@ class ReportSchemaTest {
     @TempDir
     static Path dir;
     static Path schema;
+    static Map<String, JsonNode> reports;
 
     @BeforeAll
-    static void schema() throws Exception {
+    static void schemaAndTheDaysReports() throws Exception {
         schema = dir.resolve("tlsrpt-report.schema.json");
         Files.write(schema, ReportSchemaTest.class.getResourceAsStream("tlsrpt-report.schema.json").readAllBytes());
-        if (ReportBuilderTest.tally == null) {
-            ReportBuilderTest.recordTheDay();
+        MutableClock clock = new MutableClock(SimulatedDay.DAY.atStartOfDay(java.time.ZoneOffset.UTC).toInstant());
+        try (FileTlsRptStore store = FileTlsRptStore.open(dir.resolve("store"), clock, 7)) {
+            SimulatedDay.wholeDay(store, clock);
+            reports = ReportBuilderTest.reports(DayTally.read(store, SimulatedDay.DAY));
         }
     }
 
     @Test
     void everyReportOfTheDayIsValid() throws Exception {
         List<Path> files = new ArrayList<>();
-        for (Map.Entry<String, JsonNode> e : ReportBuilderTest.reports().entrySet()) {
+        for (Map.Entry<String, JsonNode> e : reports.entrySet()) {
             Path f = dir.resolve(e.getKey() + ".json");
             Files.write(f, JSON.writeValueAsBytes(e.getValue()));
             files.add(f);
@@ -54,7 +57,7 @@ class ReportSchemaTest {
 
     @Test
     void mutatedReportsAreInvalid() throws Exception {
-        ObjectNode base = (ObjectNode) ReportBuilderTest.reports().get("example.com");
+        ObjectNode base = (ObjectNode) reports.get("example.com");
         Map<String, String> mutations = new LinkedHashMap<>();
         mutations.put("unknown-result-type", "/policies/0/failure-details/0/result-type=\"certificate-revoked\"");
         mutations.put("negative-count", "/policies/0/summary/total-successful-session-count=-1");
