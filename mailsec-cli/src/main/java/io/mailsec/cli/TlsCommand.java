@@ -52,12 +52,14 @@ public final class TlsCommand implements Subcommand {
             "  --policy F      also show the outbound policy level for HOST (or the --mx domain) and whether it is met",
             "exit: 0 probe done (see the verdicts), 1 connection/SMTP failure, 2 usage",
             "",
-            MtaStsPolicyCommand.USAGE);
+            MtaStsPolicyCommand.USAGE,
+            "",
+            TlsReportCommand.USAGE);
 
     @Override
     public String summary() {
         return "probe a server's STARTTLS, protocol, cipher and certificate (tls probe HOST[:PORT]); the MTA-STS and TLS-RPT records "
-                + "to publish (tls mta-sts-policy DOMAIN)";
+                + "to publish (tls mta-sts-policy DOMAIN); read a TLS report received (tls report FILE)";
     }
 
     @Override
@@ -69,8 +71,11 @@ public final class TlsCommand implements Subcommand {
         if (args.get(0).equals("mta-sts-policy")) {
             return new MtaStsPolicyCommand(java.time.Clock.systemUTC()).run(args, out);
         }
+        if (args.get(0).equals("report")) {
+            return new TlsReportCommand().run(args, in, out, err);
+        }
         if (!args.get(0).equals("probe")) {
-            throw new UsageException("unknown subcommand '" + args.get(0) + "' (probe, mta-sts-policy)\n" + USAGE);
+            throw new UsageException("unknown subcommand '" + args.get(0) + "' (probe, mta-sts-policy, report)\n" + USAGE);
         }
         CliOptions o = CliOptions.parse(args, 1, Set.of("--json", "--mx"),
                 Set.of("--dns", "--trust", "--name", "--helo", "--policy", "--timeout"));
