@@ -15,7 +15,7 @@ import io.mailsec.tls.mtasts.MtaStsPolicy;
  * policy, so two different policies of one domain on the same day (a new MTA-STS id at noon) are
  * two entries of that day's report. Immutable; equal when all four parts are equal.
  *
- * <p>The Policy Domain (RFC 8460 §1.3) is the recipient domain for {@code sts} and
+ * <p>The Policy Domain (RFC 8460's terminology) is the recipient domain for {@code sts} and
  * {@code no-policy-found}; for {@code tlsa} it is the TLSA base domain, the MX host whose
  * {@code _25._tcp} records were used (RFC 7672 §2.2.3), so DANE reports go to the MX host's
  * {@code _smtp._tls} record.

@@ -15,9 +15,9 @@ import java.util.zip.ZipException;
  * the JSON it may expand to, so a small gzip bomb cannot fill the memory.
  */
 public final class ReportBytes {
-    /** Content type of a compressed report (RFC 8460 §6.4). */
+    /** Content type of a compressed report (registered by RFC 8460). */
     public static final String GZIP_TYPE = "application/tlsrpt+gzip";
-    /** Content type of an uncompressed report (RFC 8460 §6.3). */
+    /** Content type of an uncompressed report (registered by RFC 8460). */
     public static final String JSON_TYPE = "application/tlsrpt+json";
     /** Default limit for a received report's JSON: far above any real one (a day of a large sender is a few hundred KB). */
     public static final long DEFAULT_MAX_JSON = 16L << 20;

@@ -4,7 +4,7 @@ import java.time.Instant;
 import java.util.Objects;
 
 /**
- * The report's file name (RFC 8460 §5.3):
+ * The report's file name (RFC 8460 §5, the name of the mail's attachment):
  * {@code sender "!" policy-domain "!" begin-timestamp "!" end-timestamp ["!" unique-id] "." extension},
  * the sender being the submitter's domain, the timestamps seconds since the epoch of the report's
  * date range, the extension {@code json.gz} or {@code json}:
@@ -28,7 +28,7 @@ public final class ReportFileName {
         Objects.requireNonNull(start, "start");
         Objects.requireNonNull(end, "end");
         if (uniqueId != null && !uniqueId.matches("[A-Za-z0-9]+")) {
-            throw new IllegalArgumentException("unique-id must be letters and digits (RFC 8460 §5.3), got '" + uniqueId + "'");
+            throw new IllegalArgumentException("unique-id must be letters and digits (RFC 8460 §5), got '" + uniqueId + "'");
         }
         return DomainNames.normalize(submitterDomain) + "!" + DomainNames.normalize(policyDomain) + "!" + start.getEpochSecond() + "!"
                 + end.getEpochSecond() + (uniqueId == null ? "" : "!" + uniqueId) + (gzip ? ".json.gz" : ".json");

@@ -35,9 +35,10 @@ import java.util.UUID;
  * (application/tlsrpt+gzip, base64, attachment; filename="mx.example.net!example.com!1764720000!1764806399.json.gz")
  * </pre>
  *
- * {@code TLS-Required: No} (RFC 8689 §5) because a report about broken TLS must get through that very
- * TLS: RFC 8460 §5.1 says reports are delivered despite TLS failures. {@code Auto-Submitted} (RFC 3834)
- * keeps vacation responders quiet. The sending glue DKIM-signs the bytes (§5.4 asks for it) and submits.
+ * {@code TLS-Required: No} (RFC 8689) because a report about broken TLS must get through that very
+ * TLS: RFC 8460 asks that reports be delivered despite TLS failures. {@code Auto-Submitted} (RFC 3834)
+ * keeps vacation responders quiet. The sending glue DKIM-signs the bytes (receivers may insist on a
+ * signature; RFC 8460 registers the DKIM service type {@code tlsrpt} for keys that sign reports) and submits.
  */
 public final class ReportMessageBuilder {
     private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("EEE, d MMM yyyy HH:mm:ss Z", Locale.US).withZone(ZoneOffset.UTC);

@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * </pre>
  *
  * A session for which no TLS was attempted at all (level {@code none}) is no TLS-RPT session and is
- * not recorded; a failure of the report's own delivery should not be either (RFC 8460 §5.1). Recording
+ * not recorded; a failure of the report's own delivery should not be either (RFC 8460 asks for that). Recording
  * never fails the delivery: a store that cannot write (disk full) is logged, at most once a minute,
  * and the session counted in {@link #lost()}.
  */
