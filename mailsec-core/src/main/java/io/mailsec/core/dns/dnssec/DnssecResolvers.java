@@ -49,8 +49,13 @@ public final class DnssecResolvers {
      * validating server hands over bogus data for the validator to judge instead of a bare SERVFAIL).
      */
     public static DnssecResolver validate(List<String> servers, Duration timeout, TrustAnchors anchors) {
+        return validate(head(servers, timeout), describe(servers), timeout, anchors);
+    }
+
+    /** The same over any dnsjava resolver (tests put one that misbehaves there). */
+    static DnssecResolver validate(Resolver servers, String description, Duration timeout, TrustAnchors anchors) {
         EdDsaProvider.ensure();
-        Resolver upstream = new UpstreamFailures(head(servers, timeout), describe(servers));
+        Resolver upstream = new UpstreamFailures(servers, description);
         ValidatingResolver validator = new ValidatingResolver(upstream);
         try {
             validator.loadTrustAnchors(anchors.stream());
@@ -59,7 +64,7 @@ public final class DnssecResolvers {
         }
         validator.setTimeout(timeout);
         return new DnsjavaDnssecResolver(DnssecMode.VALIDATE, validator, new ValidatorJudge(), timeout,
-                describe(servers) + ", validating from " + anchors.file().getFileName());
+                description + ", validating from " + anchors.file().getFileName());
     }
 
     /**
