@@ -71,9 +71,15 @@ public final class DnssecTestbed implements AutoCloseable {
         return crossCheck;
     }
 
+    /** Stops the servers and deletes the generated keys and zones. */
     @Override
     public void close() {
         closeAll(started);
+        try (java.util.stream.Stream<Path> files = Files.walk(zones.dir())) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // a temp directory left behind is harmless
+        }
     }
 
     private static void closeAll(List<AutoCloseable> started) {
