@@ -1,14 +1,11 @@
 package io.mailsec.core.dns.dnssec;
 
 import java.net.InetAddress;
-import java.util.Iterator;
-import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
+import io.mailsec.core.dns.AnswerCache;
 import io.mailsec.core.dns.MxRecord;
 
 /**
@@ -20,29 +17,12 @@ import io.mailsec.core.dns.MxRecord;
  * answers, expired ones dropped first.
  */
 public final class CachingDnssecResolver implements DnssecResolver {
-    private static final class Entry {
-        final DnssecResult<?> result;
-        final long expiresAtMillis;
-
-        Entry(DnssecResult<?> result, long expiresAtMillis) {
-            this.result = result;
-            this.expiresAtMillis = expiresAtMillis;
-        }
-    }
-
     private final DnssecResolver delegate;
-    private final Map<String, Entry> cache = new ConcurrentHashMap<>();
-    private final long minTtl;
-    private final long maxTtl;
-    private final int maxEntries;
-    private final LongSupplier clock;
+    private final AnswerCache<DnssecResult<?>> cache;
 
     private CachingDnssecResolver(DnssecResolver delegate, long minTtl, long maxTtl, int maxEntries, LongSupplier clock) {
         this.delegate = Objects.requireNonNull(delegate, "delegate");
-        this.minTtl = minTtl;
-        this.maxTtl = maxTtl;
-        this.maxEntries = maxEntries;
-        this.clock = clock;
+        this.cache = new AnswerCache<>(minTtl, maxTtl, maxEntries, clock, r -> !r.dnssec().isFailure(), DnssecResult::ttlSeconds);
     }
 
     /** A cache with defaults: TTLs clamped to [0 s, 1 day], 10,000 entries. */
@@ -91,46 +71,7 @@ public final class CachingDnssecResolver implements DnssecResolver {
 
     @SuppressWarnings("unchecked")
     private <T> DnssecResult<T> cached(String type, String name, Supplier<DnssecResult<T>> query) {
-        String key = type + ' ' + normalise(name);
-        long now = clock.getAsLong();
-        Entry e = cache.get(key);
-        if (e != null) {
-            if (e.expiresAtMillis > now) {
-                return (DnssecResult<T>) e.result;
-            }
-            cache.remove(key, e);
-        }
-        DnssecResult<T> r = query.get();
-        if (r.dnssec().isFailure()) {
-            return r;
-        }
-        long ttl = Math.max(minTtl, Math.min(maxTtl, r.ttlSeconds()));
-        if (ttl <= 0) {
-            return r;
-        }
-        if (cache.size() >= maxEntries) {
-            evict(now);
-        }
-        cache.put(key, new Entry(r, now + ttl * 1000));
-        return r;
-    }
-
-    private void evict(long now) {
-        cache.values().removeIf(x -> x.expiresAtMillis <= now);
-        if (cache.size() >= maxEntries) {
-            // Still full of live answers: drop about a tenth, in iteration order.
-            int drop = Math.max(1, maxEntries / 10);
-            Iterator<String> it = cache.keySet().iterator();
-            while (drop-- > 0 && it.hasNext()) {
-                it.next();
-                it.remove();
-            }
-        }
-    }
-
-    private static String normalise(String name) {
-        String n = name.toLowerCase(Locale.ROOT);
-        return n.endsWith(".") ? n.substring(0, n.length() - 1) : n;
+        return (DnssecResult<T>) cache.get(type, name, query::get);
     }
 
     @Override
