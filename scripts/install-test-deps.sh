@@ -3,7 +3,8 @@
 set -euo pipefail
 PKGS=(swaks libnet-ssleay-perl libio-socket-ssl-perl python3-dkim python3-spf spfquery opendkim-tools
       clamav-daemon clamav clamdscan dnsmasq-base bind9-dnsutils publicsuffix python3-authheaders
-      python3-dnspython python3-yaml netcat-openbsd zip unzip postfix nginx postfix-mta-sts-resolver openssl)
+      python3-dnspython python3-yaml netcat-openbsd zip unzip postfix nginx postfix-mta-sts-resolver openssl
+      nsd ldnsutils unbound unbound-host)   # DNSSEC: signed test zones, a validating resolver (mailsec-core DnssecTestbed)
 command -v npm >/dev/null || PKGS+=(nodejs npm)   # npm packages go to temp dirs: mailauth (spf-dmarc-matcher), ajv-cli (TLS-RPT schema)
 missing=()
 for p in "${PKGS[@]}"; do

@@ -3,22 +3,14 @@ package io.mailsec.cli;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.cert.Certificate;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Set;
 import java.util.Map;
 
-import javax.net.ssl.SSLException;
-import javax.net.ssl.SSLSession;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -28,9 +20,6 @@ import io.mailsec.core.dns.DnsResult;
 import io.mailsec.core.dns.DnsjavaResolver;
 import io.mailsec.core.dns.MxRecord;
 import io.mailsec.tls.outbound.CertificateChecker;
-import io.mailsec.tls.outbound.CertificateVerdict;
-import io.mailsec.tls.outbound.SmtpClient;
-import io.mailsec.tls.outbound.SmtpReply;
 import io.mailsec.tls.policy.PolicyMatch;
 import io.mailsec.tls.policy.PolicyParser;
 import io.mailsec.tls.policy.TlsPolicy;
@@ -52,6 +41,8 @@ public final class TlsCommand implements Subcommand {
             "  --policy F      also show the outbound policy level for HOST (or the --mx domain) and whether it is met",
             "exit: 0 probe done (see the verdicts), 1 connection/SMTP failure, 2 usage",
             "",
+            TlsCheckCommand.USAGE,
+            "",
             MtaStsPolicyCommand.USAGE,
             "",
             TlsReportCommand.USAGE);
@@ -68,6 +59,9 @@ public final class TlsCommand implements Subcommand {
             out.println(USAGE);
             return args.isEmpty() ? 2 : 0;
         }
+        if (args.get(0).equals("check")) {
+            return new TlsCheckCommand(out).run(args);
+        }
         if (args.get(0).equals("mta-sts-policy")) {
             return new MtaStsPolicyCommand(java.time.Clock.systemUTC()).run(args, out);
         }
@@ -75,7 +69,7 @@ public final class TlsCommand implements Subcommand {
             return new TlsReportCommand().run(args, in, out, err);
         }
         if (!args.get(0).equals("probe")) {
-            throw new UsageException("unknown subcommand '" + args.get(0) + "' (probe, mta-sts-policy, report)\n" + USAGE);
+            throw new UsageException("unknown subcommand '" + args.get(0) + "' (probe, check, mta-sts-policy, report)\n" + USAGE);
         }
         CliOptions o = CliOptions.parse(args, 1, Set.of("--json", "--mx"),
                 Set.of("--dns", "--trust", "--name", "--helo", "--policy", "--timeout"));
@@ -143,52 +137,11 @@ public final class TlsCommand implements Subcommand {
         r.put("ip", ip.getHostAddress());
         String certName = name != null ? name : host;
 
-        SmtpClient c;
-        try {
-            c = SmtpClient.connect(host, new InetSocketAddress(ip, port), timeout * 1000, timeout * 1000);
-        } catch (java.io.IOException e) {
-            return fail(r, out, err, json, "connect", "connect to " + ip.getHostAddress() + ":" + port + " failed: " + e.getMessage(), 1);
+        if (!StartTlsProbe.run(r, host, ip, port, helo, checker, domain == null ? List.of(certName) : List.of(certName, domain), timeout)) {
+            return fail(r, out, err, json, (String) r.get("step"), (String) r.get("error"), 1);
         }
-        try (c) {
-            SmtpReply g = c.greeting();
-            r.put("banner", g.toString());
-            if (g.code() != 220) {
-                return fail(r, out, err, json, "greeting", "greeting: " + g, 1);
-            }
-            SmtpReply e = c.ehlo(helo);
-            if (e.code() != 250) {
-                return fail(r, out, err, json, "ehlo", "EHLO: " + e, 1);
-            }
-            boolean offered = c.supports("STARTTLS");
-            r.put("starttls", offered);
-            r.put("protocol", null);
-            r.put("cipher", null);
-            r.put("certificate", null);
-            String satisfies = "may";
-            if (offered) {
-                try {
-                    SmtpReply s = c.startTls(checker.socketFactory());
-                    if (s.code() != 220) {
-                        r.put("error", "STARTTLS refused: " + s);
-                        r.put("step", "starttls");
-                    } else {
-                        SSLSession session = c.sslSession();
-                        r.put("protocol", session.getProtocol());
-                        r.put("cipher", session.getCipherSuite());
-                        X509Certificate[] chain = chain(session);
-                        CertificateVerdict v = checker.check(chain, authType(session.getCipherSuite()),
-                                domain == null ? List.of(certName) : List.of(certName, domain));
-                        r.put("certificate", certificate(v, chain));
-                        satisfies = v.verified() ? "verify" : "encrypt";
-                        c.ehlo(helo);
-                    }
-                } catch (SSLException ex) {
-                    r.put("error", "TLS handshake failed: " + ex.getMessage());
-                    r.put("step", "handshake");
-                }
-            }
-            c.quit();
-            r.put("satisfies", satisfies);
+        String satisfies = (String) r.get("satisfies");
+        try {
             if (policyFile != null) {
                 TlsPolicy p = PolicyParser.parse(java.nio.file.Files.readString(Path.of(policyFile)), policyFile);
                 PolicyMatch m = p.outbound().lookup(domain != null ? domain : host);
@@ -199,7 +152,7 @@ public final class TlsCommand implements Subcommand {
                 r.put("policy", pol);
             }
         } catch (java.io.IOException ex) {
-            return fail(r, out, err, json, "smtp", ex.getMessage(), 1);
+            return fail(r, out, err, json, "policy", ex.getMessage(), 1);
         }
         print(r, out, json);
         return 0;
@@ -211,48 +164,6 @@ public final class TlsCommand implements Subcommand {
             case "encrypt": return 2;
             default: return 1;
         }
-    }
-
-    private static X509Certificate[] chain(SSLSession s) {
-        try {
-            Certificate[] peer = s.getPeerCertificates();
-            X509Certificate[] out = new X509Certificate[peer.length];
-            for (int i = 0; i < peer.length; i++) {
-                out[i] = (X509Certificate) peer[i];
-            }
-            return out;
-        } catch (javax.net.ssl.SSLPeerUnverifiedException e) {
-            return new X509Certificate[0];
-        }
-    }
-
-    private static String authType(String cipher) {
-        if (cipher != null && cipher.startsWith("TLS_") && cipher.contains("_WITH_")) {
-            return cipher.substring(4, cipher.indexOf("_WITH_"));
-        }
-        return "UNKNOWN";
-    }
-
-    private static Map<String, Object> certificate(CertificateVerdict v, X509Certificate[] chain) throws Exception {
-        Map<String, Object> c = new LinkedHashMap<>();
-        c.put("trusted", v.trusted());
-        c.put("hostnameMatches", v.hostnameMatches());
-        c.put("notAfter", chain.length == 0 ? null : chain[0].getNotAfter().toInstant().toString());
-        c.put("expired", v.expired());
-        c.put("verdict", v.word());
-        c.put("problem", v.problem());
-        List<Map<String, Object>> list = new ArrayList<>();
-        for (X509Certificate x : chain) {
-            Map<String, Object> e = new LinkedHashMap<>();
-            e.put("subject", x.getSubjectX500Principal().getName());
-            e.put("issuer", x.getIssuerX500Principal().getName());
-            e.put("notBefore", x.getNotBefore().toInstant().toString());
-            e.put("notAfter", x.getNotAfter().toInstant().toString());
-            e.put("sha256", HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(x.getEncoded())));
-            list.add(e);
-        }
-        c.put("chain", list);
-        return c;
     }
 
     private static int fail(Map<String, Object> r, PrintStream out, PrintStream err, boolean json, String step, String message, int code)

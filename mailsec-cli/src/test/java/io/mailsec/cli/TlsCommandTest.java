@@ -151,4 +151,39 @@ class TlsCommandTest {
         assertThat(run("probe", "x", "--bogus").code()).isEqualTo(2);
         assertThat(run("--help").code()).isZero();
     }
+
+    /**
+     * {@code tls check} on every test domain: the requirement decided as delivery decides it (list entry,
+     * else MTA-STS, else the default) and each MX's verdict against it, from one real session per MX.
+     */
+    @Test
+    void checkGivesTheRequirementAndEachMxVerdictForEveryTestDomain() throws Exception {
+        Path policy = dir.resolve("check.policy");
+        java.nio.file.Files.writeString(policy, "[outbound]\ndefault may\nprobe.tls.test verify\nplain.tls.test encrypt\n");
+        String[] base = {"--json", "--dns", DNS, "--trust", ca.toString(), "--policy", policy.toString(), "--timeout", "5"};
+        record Want(String domain, int exit, String level, String source, String verdict, String reason) {
+        }
+        for (Want w : List.of(
+                new Want("probe.tls.test", 0, "verify", "list", "deliverable", "meets verify (offers verify)"),
+                new Want("plain.tls.test", 1, "encrypt", "list", "blocked", "needs encrypt, offers only may"),
+                new Want("self.tls.test", 0, "may", "default", "deliverable", "meets may (offers encrypt)"))) {
+            List<String> args = new ArrayList<>(List.of("check", w.domain()));
+            args.addAll(Arrays.asList(base));
+            Run r = run(args.toArray(String[]::new));
+            assertThat(r.code()).as(w.domain() + ": " + r.out() + r.err()).isEqualTo(w.exit());
+            JsonNode j = json(r);
+            assertThat(j.at("/requirement/level").asText()).as(w.domain()).isEqualTo(w.level());
+            assertThat(j.at("/requirement/source").asText()).as(w.domain()).isEqualTo(w.source());
+            assertThat(j.at("/mtaSts/source").asText()).as("no _mta-sts record for " + w.domain()).isEqualTo("none");
+            assertThat(j.get("mx")).singleElement().satisfies(m -> {
+                assertThat(m.get("verdict").asText()).as(w.domain()).isEqualTo(w.verdict());
+                assertThat(m.get("reason").asText()).as(w.domain()).isEqualTo(w.reason());
+            });
+            assertThat(j.get("verdict").asText()).isEqualTo(w.exit() == 0 ? "deliverable" : "not deliverable");
+        }
+        Run text = run("check", "plain.tls.test", "--dns", DNS, "--policy", policy.toString(), "--timeout", "5");
+        assertThat(text.code()).isEqualTo(1);
+        assertThat(text.out()).contains("requirement:  encrypt (source list, entry plain.tls.test)", "blocked",
+                "needs encrypt, offers only may", "verdict:      not deliverable");
+    }
 }

@@ -23,7 +23,7 @@ import io.mailsec.tls.peers.PostfixPeer;
 import io.mailsec.tls.peers.TestPki;
 
 /**
- * MTA-STS (RFC 8461) in a real James 3.8.1 with james-conf's pipeline and {@code mtaSts} on: the
+ * MTA-STS (RFC 8461) in a real James 3.8.1 with james-conf's pipeline ({@code mtaSts} on as shipped): the
  * policies come from a real nginx (HTTPS, test CA), the TXT records from dnsmasq, the MXs are real
  * Postfix listeners, all on 127.0.16.x; the list's default is {@code may} everywhere.
  * <pre>
@@ -80,7 +80,8 @@ class MtaStsIT {
         conf.file("tls/sts-ca.pem", Files.readString(ca));
         conf.edit("mailetcontainer.xml", "<retrySchedule>5m, 15m, 30m, 1h, 2h, 4h</retrySchedule>", "<retrySchedule>2s</retrySchedule>\n"
                 + "                <maxRetries>1</maxRetries>\n                <trustStore>conf/tls/sts-ca.pem</trustStore>\n"
-                + "                <mtaSts>true</mtaSts>\n                <mtaStsTrustStore>conf/tls/sts-ca.pem</mtaStsTrustStore>");
+                + "                <mtaStsTrustStore>conf/tls/sts-ca.pem</mtaStsTrustStore>");
+        // mtaSts itself is on as james-conf ships it.
         james = JamesProcess.builder("mtasts").overlay(conf.dir()).dnsServer(DNS).start();
     }
 

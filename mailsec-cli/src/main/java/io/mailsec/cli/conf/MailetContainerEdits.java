@@ -145,7 +145,8 @@ final class MailetContainerEdits {
         Optional<XmlText.Element> remote;
         while ((remote = firstAnywhere(m -> m.names("class", REMOTE_DELIVERY))).isPresent()) {
             XmlText.Element rd = remote.get();
-            StringBuilder carried = new StringBuilder("<policyFile>conf/mailsec-tls.policy</policyFile>\n<onTlsFailure>bounce</onTlsFailure>");
+            StringBuilder carried = new StringBuilder("<policyFile>conf/mailsec-tls.policy</policyFile>\n<onTlsFailure>bounce</onTlsFailure>"
+                    + "\n<mtaSts>true</mtaSts>");
             List<String> dropped = new ArrayList<>();
             for (XmlText.Element p : rd.children) {
                 String as = CARRIED.get(p.name);

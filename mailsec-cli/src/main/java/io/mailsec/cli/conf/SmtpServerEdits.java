@@ -15,11 +15,13 @@ final class SmtpServerEdits {
             "<handler class=\"io.mailsec.core.james.TlsRequiredForAuthHook\"/>",
             "<handler class=\"io.mailsec.tls.james.InboundTlsPolicyHook\">\n"
                     + "    <policyFile>conf/mailsec-tls.policy</policyFile>\n</handler>",
-            "<handler class=\"io.mailsec.tls.james.TlsReceivedHook\"/>");
+            "<handler class=\"io.mailsec.tls.james.TlsReceivedHook\"/>",
+            "<handler class=\"io.mailsec.tls.james.RequireTlsHook\"/>");
     static final List<String> SUBMISSION_HANDLERS = List.of(
             "<handler class=\"io.mailsec.core.james.TlsRequiredForAuthHook\"/>",
             "<handler class=\"io.mailsec.core.james.RequireAuthHook\"/>",
-            "<handler class=\"io.mailsec.tls.james.TlsReceivedHook\"/>");
+            "<handler class=\"io.mailsec.tls.james.TlsReceivedHook\"/>",
+            "<handler class=\"io.mailsec.tls.james.RequireTlsHook\"/>");
 
     private final XmlText xml;
     private final Path workingDirectory;

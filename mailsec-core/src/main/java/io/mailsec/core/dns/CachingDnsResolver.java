@@ -1,11 +1,7 @@
 package io.mailsec.core.dns;
 
 import java.net.InetAddress;
-import java.util.Iterator;
-import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
@@ -16,29 +12,12 @@ import java.util.function.Supplier;
  * Thread-safe; the cache holds at most {@code maxEntries} answers (expired ones are dropped first).
  */
 public final class CachingDnsResolver implements DnsResolver {
-    private static final class Entry {
-        final DnsResult<?> result;
-        final long expiresAtMillis;
-
-        Entry(DnsResult<?> result, long expiresAtMillis) {
-            this.result = result;
-            this.expiresAtMillis = expiresAtMillis;
-        }
-    }
-
     private final DnsResolver delegate;
-    private final Map<String, Entry> cache = new ConcurrentHashMap<>();
-    private final long minTtl;
-    private final long maxTtl;
-    private final int maxEntries;
-    private final LongSupplier clock;
+    private final AnswerCache<DnsResult<?>> cache;
 
     private CachingDnsResolver(DnsResolver delegate, long minTtl, long maxTtl, int maxEntries, LongSupplier clock) {
         this.delegate = Objects.requireNonNull(delegate, "delegate");
-        this.minTtl = minTtl;
-        this.maxTtl = maxTtl;
-        this.maxEntries = maxEntries;
-        this.clock = clock;
+        this.cache = new AnswerCache<>(minTtl, maxTtl, maxEntries, clock, r -> !r.status().isTemporary(), DnsResult::ttlSeconds);
     }
 
     /** A cache with defaults: TTLs clamped to [0 s, 1 day], 10,000 entries. */
@@ -58,8 +37,7 @@ public final class CachingDnsResolver implements DnsResolver {
     @Override
     @SuppressWarnings("unchecked")
     public DnsResult<String> cachedTxt(String name) {
-        Entry e = cache.get("TXT " + normalise(name));
-        return e != null && e.expiresAtMillis > clock.getAsLong() ? (DnsResult<String>) e.result : null;
+        return (DnsResult<String>) cache.peek("TXT", name);
     }
 
     @Override
@@ -94,46 +72,7 @@ public final class CachingDnsResolver implements DnsResolver {
 
     @SuppressWarnings("unchecked")
     private <T> DnsResult<T> cached(String type, String name, Supplier<DnsResult<T>> query) {
-        String key = type + ' ' + normalise(name);
-        long now = clock.getAsLong();
-        Entry e = cache.get(key);
-        if (e != null) {
-            if (e.expiresAtMillis > now) {
-                return (DnsResult<T>) e.result;
-            }
-            cache.remove(key, e);
-        }
-        DnsResult<T> r = query.get();
-        if (r.status().isTemporary()) {
-            return r;
-        }
-        long ttl = Math.max(minTtl, Math.min(maxTtl, r.ttlSeconds()));
-        if (ttl <= 0) {
-            return r;
-        }
-        if (cache.size() >= maxEntries) {
-            evict(now);
-        }
-        cache.put(key, new Entry(r, now + ttl * 1000));
-        return r;
-    }
-
-    private void evict(long now) {
-        cache.values().removeIf(x -> x.expiresAtMillis <= now);
-        if (cache.size() >= maxEntries) {
-            // Still full of live answers: drop about a tenth, in iteration order.
-            int drop = Math.max(1, maxEntries / 10);
-            Iterator<String> it = cache.keySet().iterator();
-            while (drop-- > 0 && it.hasNext()) {
-                it.next();
-                it.remove();
-            }
-        }
-    }
-
-    private static String normalise(String name) {
-        String n = name.toLowerCase(Locale.ROOT);
-        return n.endsWith(".") ? n.substring(0, n.length() - 1) : n;
+        return (DnsResult<T>) cache.get(type, name, query::get);
     }
 
     @Override

@@ -50,21 +50,30 @@ public final class DnsjavaResolver implements DnsResolver {
      */
     public static DnsjavaResolver create(List<String> servers, Duration timeout) {
         try {
-            Resolver r;
-            if (servers.isEmpty()) {
-                r = new ExtendedResolver();
-            } else {
-                List<Resolver> each = new ArrayList<>();
-                for (String s : servers) {
-                    each.add(simple(s));
-                }
-                r = each.size() == 1 ? each.get(0) : new ExtendedResolver(each);
-            }
-            r.setTimeout(timeout);
-            return new DnsjavaResolver(r, servers.isEmpty() ? "system resolvers" : String.join(",", servers));
+            return new DnsjavaResolver(dnsjavaResolver(servers, timeout),
+                    servers.isEmpty() ? "system resolvers" : String.join(",", servers));
         } catch (UnknownHostException e) {
             throw new IllegalArgumentException("DNS server not resolvable: " + servers, e);
         }
+    }
+
+    /**
+     * The dnsjava resolver for these servers ("host", "host:port" or "[v6]:port"; empty = the system
+     * resolvers), with the timeout set: shared with the DNSSEC lookups so both read servers alike.
+     */
+    public static Resolver dnsjavaResolver(List<String> servers, Duration timeout) throws UnknownHostException {
+        Resolver r;
+        if (servers.isEmpty()) {
+            r = new ExtendedResolver();
+        } else {
+            List<Resolver> each = new ArrayList<>();
+            for (String s : servers) {
+                each.add(simple(s));
+            }
+            r = each.size() == 1 ? each.get(0) : new ExtendedResolver(each);
+        }
+        r.setTimeout(timeout);
+        return r;
     }
 
     private static SimpleResolver simple(String server) throws UnknownHostException {
@@ -166,7 +175,7 @@ public final class DnsjavaResolver implements DnsResolver {
      * (PortUnreachableException when the server is down, ClosedChannelException), so the exception
      * kind is named, and each cause's message is added.
      */
-    static String describe(Throwable e) {
+    public static String describe(Throwable e) {
         List<String> parts = new ArrayList<>();
         boolean informative = false;
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
@@ -186,7 +195,7 @@ public final class DnsjavaResolver implements DnsResolver {
     }
 
     /** dnsjava 3 reports timeouts as SocketTimeoutException or as a plain IOException("Timed out ..."). */
-    private static boolean isTimeout(Throwable e) {
+    public static boolean isTimeout(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof InterruptedIOException || t instanceof java.util.concurrent.TimeoutException) {
                 return true;

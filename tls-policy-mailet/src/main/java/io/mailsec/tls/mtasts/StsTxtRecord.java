@@ -5,6 +5,7 @@ package io.mailsec.tls.mtasts;
  * extension fields, which are ignored.
  */
 public final class StsTxtRecord {
+    private static final java.util.regex.Pattern ID = java.util.regex.Pattern.compile("[A-Za-z0-9]{1,32}");
     private final String id;
 
     private StsTxtRecord(String id) {
@@ -56,7 +57,7 @@ public final class StsTxtRecord {
             String name = f.substring(0, eq);
             String value = f.substring(eq + 1);
             if (name.equals("id") && id == null) {
-                if (!value.matches("[A-Za-z0-9]{1,32}")) {
+                if (!ID.matcher(value).matches()) {
                     throw new IllegalArgumentException("id '" + value + "' is not 1 to 32 letters and digits");
                 }
                 id = value;
