@@ -1,11 +1,9 @@
 package io.mailsec.tls.mtasts;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Objects;
 
 import io.mailsec.core.dns.DnsResolver;
-import io.mailsec.core.dns.DnsResult;
+import io.mailsec.core.dns.SingleTxtRecord;
 
 /** Looks up the {@code _mta-sts.<domain>} TXT record and says whether the domain announces a policy (RFC 8461 §3.1). */
 public final class StsDiscovery {
@@ -59,28 +57,13 @@ public final class StsDiscovery {
 
     public Outcome discover(String domain) {
         String name = "_mta-sts." + domain;
-        DnsResult<String> txt = dns.txt(name);
-        if (txt.status().isTemporary()) {
-            return new Outcome(Outcome.Kind.TEMPFAIL, null, "TXT lookup of " + name + " failed: " + txt.detail());
-        }
-        if (!txt.isOk()) {
-            return new Outcome(Outcome.Kind.NONE, null, "no TXT record at " + name + " (" + txt.status() + ")");
-        }
-        List<String> sts = new ArrayList<>();
-        for (String r : txt.records()) {
-            if (StsTxtRecord.isStsRecord(r)) {
-                sts.add(r);
-            }
-        }
-        if (sts.isEmpty()) {
-            return new Outcome(Outcome.Kind.NONE, null, "no TXT record at " + name + " begins with v=STSv1");
-        }
-        if (sts.size() > 1) {
-            return new Outcome(Outcome.Kind.NONE, null,
-                    sts.size() + " v=STSv1 TXT records at " + name + ": RFC 8461 §3.1 allows exactly one");
+        SingleTxtRecord txt = SingleTxtRecord.find(dns, name, StsTxtRecord::isStsRecord, "v=STSv1",
+                n -> n + " v=STSv1 TXT records at " + name + ": RFC 8461 §3.1 allows exactly one");
+        if (txt.kind() != SingleTxtRecord.Kind.FOUND) {
+            return new Outcome(txt.kind() == SingleTxtRecord.Kind.TEMPFAIL ? Outcome.Kind.TEMPFAIL : Outcome.Kind.NONE, null, txt.detail());
         }
         try {
-            StsTxtRecord r = StsTxtRecord.parse(sts.get(0));
+            StsTxtRecord r = StsTxtRecord.parse(txt.record());
             return new Outcome(Outcome.Kind.FOUND, r.id(), "TXT " + name + " id=" + r.id());
         } catch (IllegalArgumentException e) {
             return new Outcome(Outcome.Kind.NONE, null, "TXT record at " + name + " is invalid: " + e.getMessage());

@@ -1,12 +1,10 @@
 package io.mailsec.tls.tlsrpt;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
 import io.mailsec.core.dns.DnsResolver;
-import io.mailsec.core.dns.DnsResult;
+import io.mailsec.core.dns.SingleTxtRecord;
 
 /**
  * Where a Policy Domain wants its reports: the {@code _smtp._tls.<domain>} TXT record (RFC 8460 §3),
@@ -64,29 +62,13 @@ public final class TlsRptDiscovery {
 
     public Outcome discover(String policyDomain) {
         String name = "_smtp._tls." + DomainNames.normalize(policyDomain);
-        DnsResult<String> txt = dns.txt(name);
-        if (txt.status().isTemporary()) {
-            return new Outcome(Outcome.Kind.TEMPFAIL, null, "TXT lookup of " + name + " failed: " + txt.detail());
-        }
-        if (!txt.isOk()) {
-            return new Outcome(Outcome.Kind.NONE, null, "no TXT record at " + name + " (" + txt.status() + ")");
-        }
-        List<String> rpt = new ArrayList<>();
-        for (String r : txt.records()) {
-            if (TlsRptRecord.isTlsRptRecord(r)) {
-                rpt.add(r);
-            }
-        }
-        if (rpt.isEmpty()) {
-            return new Outcome(Outcome.Kind.NONE, null, "no TXT record at " + name + " begins with v=TLSRPTv1;");
-        }
-        if (rpt.size() > 1) {
-            return new Outcome(Outcome.Kind.NONE, null, rpt.size() + " v=TLSRPTv1 records at " + name
-                    + ": RFC 8460 §3 then treats the domain as not implementing TLS-RPT");
+        SingleTxtRecord txt = SingleTxtRecord.find(dns, name, TlsRptRecord::isTlsRptRecord, "v=TLSRPTv1;",
+                n -> n + " v=TLSRPTv1 records at " + name + ": RFC 8460 §3 then treats the domain as not implementing TLS-RPT");
+        if (txt.kind() != SingleTxtRecord.Kind.FOUND) {
+            return new Outcome(txt.kind() == SingleTxtRecord.Kind.TEMPFAIL ? Outcome.Kind.TEMPFAIL : Outcome.Kind.NONE, null, txt.detail());
         }
         try {
-            TlsRptRecord r = TlsRptRecord.parse(rpt.get(0));
-            return new Outcome(Outcome.Kind.FOUND, r, "TXT " + name + ": " + rpt.get(0));
+            return new Outcome(Outcome.Kind.FOUND, TlsRptRecord.parse(txt.record()), txt.detail());
         } catch (IllegalArgumentException e) {
             return new Outcome(Outcome.Kind.NONE, null, "TXT record at " + name + " is invalid: " + e.getMessage());
         }
