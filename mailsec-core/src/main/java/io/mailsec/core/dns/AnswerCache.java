@@ -107,4 +107,46 @@ public final class AnswerCache<R> {
         String n = name.toLowerCase(Locale.ROOT);
         return type + ' ' + (n.endsWith(".") ? n.substring(0, n.length() - 1) : n);
     }
+
+    /** The cache's limits, as the caching resolvers' builders take them. */
+    public abstract static class Builder<B extends Builder<B, T>, T> {
+        private long minTtl = 0;
+        private long maxTtl = 86_400;
+        private int maxEntries = 10_000;
+        private LongSupplier clock = System::currentTimeMillis;
+
+        protected abstract B self();
+
+        /** Answers are kept at least this long (seconds), even with a smaller TTL. */
+        public B minTtl(long seconds) {
+            this.minTtl = seconds;
+            return self();
+        }
+
+        /** Answers are kept at most this long (seconds). */
+        public B maxTtl(long seconds) {
+            this.maxTtl = seconds;
+            return self();
+        }
+
+        public B maxEntries(int entries) {
+            if (entries < 1) {
+                throw new IllegalArgumentException("maxEntries must be positive: " + entries);
+            }
+            this.maxEntries = entries;
+            return self();
+        }
+
+        /** Millisecond clock (tests). */
+        public B clock(LongSupplier clock) {
+            this.clock = clock;
+            return self();
+        }
+
+        protected <R> AnswerCache<R> cache(Predicate<R> keep, ToLongFunction<R> ttl) {
+            return new AnswerCache<>(minTtl, maxTtl, maxEntries, clock, keep, ttl);
+        }
+
+        public abstract T build();
+    }
 }

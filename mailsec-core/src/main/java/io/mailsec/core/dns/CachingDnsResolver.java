@@ -2,7 +2,6 @@ package io.mailsec.core.dns;
 
 import java.net.InetAddress;
 import java.util.Objects;
-import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -15,9 +14,9 @@ public final class CachingDnsResolver implements DnsResolver {
     private final DnsResolver delegate;
     private final AnswerCache<DnsResult<?>> cache;
 
-    private CachingDnsResolver(DnsResolver delegate, long minTtl, long maxTtl, int maxEntries, LongSupplier clock) {
+    private CachingDnsResolver(DnsResolver delegate, AnswerCache<DnsResult<?>> cache) {
         this.delegate = Objects.requireNonNull(delegate, "delegate");
-        this.cache = new AnswerCache<>(minTtl, maxTtl, maxEntries, clock, r -> !r.status().isTemporary(), DnsResult::ttlSeconds);
+        this.cache = cache;
     }
 
     /** A cache with defaults: TTLs clamped to [0 s, 1 day], 10,000 entries. */
@@ -80,46 +79,22 @@ public final class CachingDnsResolver implements DnsResolver {
         return "CachingDnsResolver[" + delegate + ", entries=" + cache.size() + "]";
     }
 
-    /** Options of the cache. */
-    public static final class Builder {
+    /** Limits of the cache (defaults: TTLs clamped to [0 s, 1 day], 10,000 entries). */
+    public static final class Builder extends AnswerCache.Builder<Builder, CachingDnsResolver> {
         private final DnsResolver delegate;
-        private long minTtl = 0;
-        private long maxTtl = 86_400;
-        private int maxEntries = 10_000;
-        private LongSupplier clock = System::currentTimeMillis;
 
         private Builder(DnsResolver delegate) {
             this.delegate = delegate;
         }
 
-        /** Answers are kept at least this long (seconds), even with a smaller TTL. */
-        public Builder minTtl(long seconds) {
-            this.minTtl = seconds;
+        @Override
+        protected Builder self() {
             return this;
         }
 
-        /** Answers are kept at most this long (seconds). */
-        public Builder maxTtl(long seconds) {
-            this.maxTtl = seconds;
-            return this;
-        }
-
-        public Builder maxEntries(int entries) {
-            if (entries < 1) {
-                throw new IllegalArgumentException("maxEntries must be positive: " + entries);
-            }
-            this.maxEntries = entries;
-            return this;
-        }
-
-        /** Millisecond clock (tests). */
-        public Builder clock(LongSupplier clock) {
-            this.clock = clock;
-            return this;
-        }
-
+        @Override
         public CachingDnsResolver build() {
-            return new CachingDnsResolver(delegate, minTtl, maxTtl, maxEntries, clock);
+            return new CachingDnsResolver(delegate, cache((DnsResult<?> r) -> !r.status().isTemporary(), DnsResult::ttlSeconds));
         }
     }
 }

@@ -2,7 +2,6 @@ package io.mailsec.core.dns.dnssec;
 
 import java.net.InetAddress;
 import java.util.Objects;
-import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 import io.mailsec.core.dns.AnswerCache;
@@ -20,9 +19,9 @@ public final class CachingDnssecResolver implements DnssecResolver {
     private final DnssecResolver delegate;
     private final AnswerCache<DnssecResult<?>> cache;
 
-    private CachingDnssecResolver(DnssecResolver delegate, long minTtl, long maxTtl, int maxEntries, LongSupplier clock) {
+    private CachingDnssecResolver(DnssecResolver delegate, AnswerCache<DnssecResult<?>> cache) {
         this.delegate = Objects.requireNonNull(delegate, "delegate");
-        this.cache = new AnswerCache<>(minTtl, maxTtl, maxEntries, clock, r -> !r.dnssec().isFailure(), DnssecResult::ttlSeconds);
+        this.cache = cache;
     }
 
     /** A cache with defaults: TTLs clamped to [0 s, 1 day], 10,000 entries. */
@@ -79,46 +78,22 @@ public final class CachingDnssecResolver implements DnssecResolver {
         return "CachingDnssecResolver[" + delegate + ", entries=" + cache.size() + "]";
     }
 
-    /** Options of the cache. */
-    public static final class Builder {
+    /** Limits of the cache (defaults: TTLs clamped to [0 s, 1 day], 10,000 entries). */
+    public static final class Builder extends AnswerCache.Builder<Builder, CachingDnssecResolver> {
         private final DnssecResolver delegate;
-        private long minTtl = 0;
-        private long maxTtl = 86_400;
-        private int maxEntries = 10_000;
-        private LongSupplier clock = System::currentTimeMillis;
 
         private Builder(DnssecResolver delegate) {
             this.delegate = delegate;
         }
 
-        /** Answers are kept at least this long (seconds), even with a smaller TTL. */
-        public Builder minTtl(long seconds) {
-            this.minTtl = seconds;
+        @Override
+        protected Builder self() {
             return this;
         }
 
-        /** Answers are kept at most this long (seconds). */
-        public Builder maxTtl(long seconds) {
-            this.maxTtl = seconds;
-            return this;
-        }
-
-        public Builder maxEntries(int entries) {
-            if (entries < 1) {
-                throw new IllegalArgumentException("maxEntries must be positive: " + entries);
-            }
-            this.maxEntries = entries;
-            return this;
-        }
-
-        /** Millisecond clock (tests). */
-        public Builder clock(LongSupplier clock) {
-            this.clock = clock;
-            return this;
-        }
-
+        @Override
         public CachingDnssecResolver build() {
-            return new CachingDnssecResolver(delegate, minTtl, maxTtl, maxEntries, clock);
+            return new CachingDnssecResolver(delegate, cache((DnssecResult<?> r) -> !r.dnssec().isFailure(), DnssecResult::ttlSeconds));
         }
     }
 }
