@@ -7,6 +7,7 @@ import org.slf4j.LoggerFactory;
 
 import io.mailsec.tls.outbound.DestinationPolicy;
 import io.mailsec.tls.outbound.TlsRequirement;
+import io.mailsec.tls.tlsrpt.AppliedPolicy;
 
 /**
  * A recipient domain's MTA-STS policy as a delivery requirement (RFC 8461 §5): {@code enforce} means
@@ -33,6 +34,7 @@ public final class MtaStsDestinationPolicy implements DestinationPolicy {
             return Optional.empty();
         }
         MtaStsPolicy p = policy.get();
-        return Optional.of(TlsRequirement.mtaSts("mta-sts id=" + p.id(), p::permits, "mx: " + String.join(", ", p.mxPatterns())));
+        return Optional.of(TlsRequirement.mtaSts("mta-sts id=" + p.id(), p::permits, "mx: " + String.join(", ", p.mxPatterns()),
+                AppliedPolicy.sts(p)));
     }
 }

@@ -37,6 +37,12 @@ public final class AttemptResult {
     String protocol;
     String cipher;
     CertificateVerdict certificate;
+    /** A new session in which TLS was at stake (level not none, STARTTLS allowed): one TLS-RPT session. */
+    boolean tlsAttempted;
+    /** Why TLS failed, as TLS-RPT reports it; null when it did not (or was not attempted). */
+    io.mailsec.tls.tlsrpt.ResultType tlsRptFailure;
+    /** Our address on the connection, for TLS-RPT's sending-mta-ip. */
+    String localIp;
     /** Replies per recipient (RCPT reply, replaced by the DATA reply for accepted recipients). */
     final Map<String, SmtpReply> replies = new LinkedHashMap<>();
     /** For each reply in {@link #replies}, the step it answered: RCPT, or DATA (the reply to DATA or after the message). */

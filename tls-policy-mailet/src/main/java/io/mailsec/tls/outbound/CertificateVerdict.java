@@ -48,6 +48,17 @@ public final class CertificateVerdict {
         return chain;
     }
 
+    /** Why it fails verify as TLS-RPT names it (RFC 8460 §4.3.1); null when it passes. */
+    public io.mailsec.tls.tlsrpt.ResultType resultType() {
+        if (expired) {
+            return io.mailsec.tls.tlsrpt.ResultType.CERTIFICATE_EXPIRED;
+        }
+        if (!trusted) {
+            return io.mailsec.tls.tlsrpt.ResultType.CERTIFICATE_NOT_TRUSTED;
+        }
+        return hostnameMatches ? null : io.mailsec.tls.tlsrpt.ResultType.CERTIFICATE_HOST_MISMATCH;
+    }
+
     /** One word for the tracking log: trusted, expired, untrusted, name-mismatch. */
     public String word() {
         if (expired) {

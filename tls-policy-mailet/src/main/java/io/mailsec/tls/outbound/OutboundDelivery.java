@@ -31,6 +31,7 @@ import io.mailsec.tls.outbound.AttemptResult.Step;
 import io.mailsec.tls.policy.PolicyMatch;
 import io.mailsec.tls.policy.TlsLevel;
 import io.mailsec.tls.tracking.TrackingEvent;
+import io.mailsec.tls.tlsrpt.ResultType;
 import io.mailsec.tls.tracking.TrackingLog;
 
 /**
@@ -48,6 +49,7 @@ import io.mailsec.tls.tracking.TrackingLog;
  * Every connection attempt is written to the tracking log. Free of James types.
  */
 public final class OutboundDelivery {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(OutboundDelivery.class);
     private final DnsResolver dns;
     private final CertificateChecker certificates;
     private final String heloName;
@@ -55,6 +57,7 @@ public final class OutboundDelivery {
     private final SmtpTimeouts timeouts;
     private final TrackingLog tracking;
     private final SessionPool pool;
+    private volatile TlsSessionListener sessions = TlsSessionListener.NONE;
     /** Closes the socket of a session past its deadline: per-read timeouts alone let a slow drip go on for ever. */
     private static final ScheduledExecutorService DEADLINES = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "mailsec-smtp-deadline");
@@ -80,6 +83,12 @@ public final class OutboundDelivery {
         this.port = port;
         this.timeouts = Objects.requireNonNull(timeouts);
         this.tracking = tracking;
+    }
+
+    /** Who hears of each new session's TLS outcome (TLS-RPT); none by default. */
+    public OutboundDelivery sessionListener(TlsSessionListener listener) {
+        this.sessions = Objects.requireNonNull(listener);
+        return this;
     }
 
     /** What to deliver: envelope of one domain's recipients, the message, and ids for the log. */
@@ -172,8 +181,10 @@ public final class OutboundDelivery {
                 AttemptResult f = new AttemptResult().fail(Step.MX, "MX host " + host + " is not named by the MTA-STS policy ("
                         + job.policy.mxRule() + ")", true);
                 f.host = host;
+                f.tlsRptFailure = ResultType.VALIDATION_FAILURE;
                 failures.add(f);
                 record(job, f, TrackingEvent.BLOCKED);
+                tellSession(job, f);
                 continue;
             }
             List<InetAddress> addresses = new ArrayList<>();
@@ -277,6 +288,7 @@ public final class OutboundDelivery {
                 return r;
             }
         }
+        r.localIp = c.localAddress();
         AtomicBoolean expired = new AtomicBoolean();
         SmtpClient session = c;
         ScheduledFuture<?> deadline = DEADLINES.schedule(() -> {
@@ -296,9 +308,13 @@ public final class OutboundDelivery {
                 if (e.code() != 250) {
                     return finish(job, c, r.fail(Step.EHLO, "EHLO: " + e, false));
                 }
+                if (level != TlsLevel.NONE && allowTls) {
+                    r.tlsAttempted = true;
+                }
                 if (level != TlsLevel.NONE) {
                     r.step = Step.STARTTLS;
                     if (!c.supports("STARTTLS")) {
+                        r.tlsRptFailure = ResultType.STARTTLS_NOT_SUPPORTED;
                         if (level.requiresTls()) {
                             return finish(job, c, r.fail(Step.STARTTLS, "STARTTLS not offered in the EHLO reply", true));
                         }
@@ -307,6 +323,7 @@ public final class OutboundDelivery {
                         try {
                             s = c.startTls(certificates.socketFactory());
                         } catch (SSLException ex) {
+                            r.tlsRptFailure = ResultType.VALIDATION_FAILURE;
                             r.fail(Step.HANDSHAKE, "TLS handshake failed: " + ex.getMessage(), level.requiresTls());
                             if (level.requiresTls()) {
                                 return finish(job, c, r);
@@ -315,6 +332,7 @@ public final class OutboundDelivery {
                             return finish(job, c, r);
                         }
                         if (s.code() != 220) {
+                            r.tlsRptFailure = ResultType.STARTTLS_NOT_SUPPORTED;
                             if (level.requiresTls()) {
                                 return finish(job, c, r.fail(Step.STARTTLS, "STARTTLS refused: " + s, true));
                             }
@@ -322,6 +340,7 @@ public final class OutboundDelivery {
                             r.step = Step.HANDSHAKE;
                             tlsFacts(r, c.sslSession(), host, job.domain, job.policy.mxNameOnly());
                             if (level == TlsLevel.VERIFY && !r.certificate.verified()) {
+                                r.tlsRptFailure = r.certificate.resultType();
                                 return finish(job, c, r.fail(Step.CERTIFICATE, "certificate not verified: " + r.certificate.problem(), true));
                             }
                             r.step = Step.EHLO;
@@ -422,6 +441,9 @@ public final class OutboundDelivery {
         } catch (IOException ex) {
             String why = expired.get() ? "session deadline of " + timeouts.session.toSeconds() + "s exceeded" : ex.getMessage();
             r.fail(r.step, r.step.word() + ": " + why, r.step == Step.STARTTLS && level.requiresTls());
+            if (r.step == Step.STARTTLS || r.step == Step.HANDSHAKE) {
+                r.tlsRptFailure = ResultType.VALIDATION_FAILURE;
+            }
             return finish(job, c, r);
         } finally {
             deadline.cancel(false);
@@ -521,7 +543,20 @@ public final class OutboundDelivery {
             }
         }
         record(job, r, outcome);
+        if (r.tlsAttempted) {
+            tellSession(job, r);
+        }
         return r;
+    }
+
+    private void tellSession(Job job, AttemptResult r) {
+        try {
+            sessions.session(new TlsSessionOutcome(job.domain, job.policy, r.host, r.ip, r.localIp, r.tlsRptFailure,
+                    r.tlsRptFailure == null ? null : r.reason));
+        } catch (RuntimeException e) {
+            // reporting must never change a delivery's outcome
+            LOG.warn("event=tls-session-listener-failed domain={} error=\"{}\"", job.domain, e.toString());
+        }
     }
 
     private void record(Job job, AttemptResult r, String outcome) {

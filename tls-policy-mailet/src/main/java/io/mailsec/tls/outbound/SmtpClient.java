@@ -86,6 +86,12 @@ public final class SmtpClient implements Closeable {
         this.out = new BufferedOutputStream(s.getOutputStream(), 16 * 1024);
     }
 
+    /** Our address on this connection ("192.0.2.10"), null once closed. */
+    public String localAddress() {
+        Socket s = socket;
+        return s == null || s.getLocalAddress() == null ? null : s.getLocalAddress().getHostAddress();
+    }
+
     public String host() {
         return host;
     }

@@ -1,10 +1,12 @@
 package io.mailsec.tls.outbound;
 
 import java.util.Locale;
+import java.util.Optional;
 import java.util.function.Predicate;
 
 import io.mailsec.tls.policy.PolicyMatch;
 import io.mailsec.tls.policy.TlsLevel;
+import io.mailsec.tls.tlsrpt.AppliedPolicy;
 
 /**
  * What delivery to one destination must achieve and who decided it: the administrator's list (an
@@ -28,18 +30,21 @@ public final class TlsRequirement {
     private final String entry;
     private final Predicate<String> mxPermitted;
     private final String mxRule;
+    private final AppliedPolicy reportedAs;
 
-    private TlsRequirement(TlsLevel level, Source source, String entry, Predicate<String> mxPermitted, String mxRule) {
+    private TlsRequirement(TlsLevel level, Source source, String entry, Predicate<String> mxPermitted, String mxRule,
+                           AppliedPolicy reportedAs) {
         this.level = level;
         this.source = source;
         this.entry = entry;
         this.mxPermitted = mxPermitted;
         this.mxRule = mxRule;
+        this.reportedAs = reportedAs;
     }
 
     /** The administrator's list decided: an explicit entry, or its default. */
     public static TlsRequirement of(PolicyMatch match) {
-        return new TlsRequirement(match.level(), match.isDefault() ? Source.DEFAULT : Source.LIST, match.entry(), null, null);
+        return new TlsRequirement(match.level(), match.isDefault() ? Source.DEFAULT : Source.LIST, match.entry(), null, null, null);
     }
 
     /**
@@ -48,9 +53,10 @@ public final class TlsRequirement {
      *
      * @param entry  what the tracking log and DSN name, e.g. {@code mta-sts id=20261204T000000}
      * @param mxRule the policy's mx patterns as text, for the failure message
+     * @param reportedAs the policy as TLS-RPT names it (null: as no-policy-found)
      */
-    public static TlsRequirement mtaSts(String entry, Predicate<String> permits, String mxRule) {
-        return new TlsRequirement(TlsLevel.VERIFY, Source.MTA_STS, entry, permits, mxRule);
+    public static TlsRequirement mtaSts(String entry, Predicate<String> permits, String mxRule, AppliedPolicy reportedAs) {
+        return new TlsRequirement(TlsLevel.VERIFY, Source.MTA_STS, entry, permits, mxRule, reportedAs);
     }
 
     public TlsLevel level() {
@@ -68,6 +74,14 @@ public final class TlsRequirement {
     /** Whether delivery may use this MX host (every host unless a policy names them). */
     public boolean permits(String mxHost) {
         return mxPermitted == null || mxPermitted.test(mxHost.toLowerCase(Locale.ROOT).replaceFirst("\\.$", ""));
+    }
+
+    /**
+     * The policy sessions under this requirement are counted under in TLS-RPT (RFC 8460 §4.4); empty:
+     * {@code no-policy-found} for the recipient domain (the administrator's list is no published policy).
+     */
+    public Optional<AppliedPolicy> reportedAs() {
+        return Optional.ofNullable(reportedAs);
     }
 
     /** The MX rule that restricts hosts, null when none does. */

@@ -169,7 +169,7 @@ class TlsPolicyDeliveryTest {
         m.destinations(domain -> {
             asked.add(domain);
             return java.util.Optional.of(io.mailsec.tls.outbound.TlsRequirement.mtaSts("mta-sts id=t1",
-                    h -> h.startsWith("mx."), "mx: mx.*"));
+                    h -> h.startsWith("mx."), "mx: mx.*", null));
         });
         String token = UUID.randomUUID().toString();
         long start = System.nanoTime();
@@ -201,7 +201,7 @@ class TlsPolicyDeliveryTest {
         List<String> asked = java.util.Collections.synchronizedList(new ArrayList<>());
         m.destinations(domain -> {
             asked.add(domain);
-            return java.util.Optional.of(io.mailsec.tls.outbound.TlsRequirement.mtaSts("mta-sts id=t2", h -> true, "mx: *"));
+            return java.util.Optional.of(io.mailsec.tls.outbound.TlsRequirement.mtaSts("mta-sts id=t2", h -> true, "mx: *", null));
         });
         String token = UUID.randomUUID().toString();
         FakeMail mail = mail(token, "alice@sender.test", "sam@selfsigned.tls.test", "carol@plain.tls.test");

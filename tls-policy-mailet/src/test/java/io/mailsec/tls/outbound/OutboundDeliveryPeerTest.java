@@ -460,7 +460,7 @@ class OutboundDeliveryPeerTest {
                 CertificateChecker.fromFile(env.caFile), "client.tls.test", 25, SmtpTimeouts.DEFAULTS, new TrackingLog(tracking::add));
         String token = UUID.randomUUID().toString();
         byte[] m = ("Subject: " + token + "\r\n\r\nbody\r\n").getBytes(StandardCharsets.US_ASCII);
-        TlsRequirement named = TlsRequirement.mtaSts("mta-sts id=a1", h -> h.equals("mx.valid.tls.test"), "mx: mx.valid.tls.test");
+        TlsRequirement named = TlsRequirement.mtaSts("mta-sts id=a1", h -> h.equals("mx.valid.tls.test"), "mx: mx.valid.tls.test", null);
         assertThat(d.deliver(new OutboundDelivery.Job("a@sender.test", "valid.tls.test", List.of("s1@valid.tls.test"), named,
                 o -> o.write(m), "<" + token + "@sender.test>", 1, m.length, false)))
                 .singleElement().satisfies(o -> assertThat(o.kind()).as(o.toString()).isEqualTo(RecipientOutcome.Kind.DELIVERED));
@@ -471,7 +471,7 @@ class OutboundDeliveryPeerTest {
         tracking.clear();
         String other = UUID.randomUUID().toString();
         byte[] m2 = ("Subject: " + other + "\r\n\r\nbody\r\n").getBytes(StandardCharsets.US_ASCII);
-        TlsRequirement elsewhere = TlsRequirement.mtaSts("mta-sts id=a2", h -> h.endsWith(".elsewhere.test"), "mx: *.elsewhere.test");
+        TlsRequirement elsewhere = TlsRequirement.mtaSts("mta-sts id=a2", h -> h.endsWith(".elsewhere.test"), "mx: *.elsewhere.test", null);
         assertThat(d.deliver(new OutboundDelivery.Job("a@sender.test", "valid.tls.test", List.of("s2@valid.tls.test"), elsewhere,
                 o -> o.write(m2), "<" + other + "@sender.test>", 1, m2.length, false))).singleElement().satisfies(o -> {
                     assertThat(o.kind()).isEqualTo(RecipientOutcome.Kind.TEMPORARY);
@@ -517,5 +517,45 @@ class OutboundDeliveryPeerTest {
         assertThat(tracking).singleElement().satisfies(l -> assertThat(l).contains("\"tls\":true", "\"certificate\":\"trusted\"",
                 "\"step\":\"mail\""));
         assertThat(env.postfix.message("Subject: " + token, Duration.ofMillis(500))).as("nothing sent").isNull();
+    }
+
+    /**
+     * The TLS-RPT seam: every new session in which TLS was at stake is reported once, with the RFC 8460
+     * result type of its failure; level none is no TLS session at all.
+     */
+    @Test
+    void eachSessionTellsTheListenerItsTlsRptOutcome() throws Exception {
+        List<TlsSessionOutcome> heard = Collections.synchronizedList(new ArrayList<>());
+        OutboundDelivery d = new OutboundDelivery(DnsjavaResolver.create(List.of(PeerEnvironment.DNS), Duration.ofSeconds(5)),
+                CertificateChecker.fromFile(env.caFile), "client.tls.test", 25, SmtpTimeouts.DEFAULTS, null).sessionListener(heard::add);
+        String[][] cases = {
+            {"valid.tls.test", "verify", "success"},
+            {"plain.tls.test", "encrypt", "starttls-not-supported"},
+            {"plain.tls.test", "may", "starttls-not-supported"},
+            {"selfsigned.tls.test", "verify", "certificate-not-trusted"},
+            {"selfsigned.tls.test", "encrypt", "success"},
+            {"wrongname.tls.test", "verify", "certificate-host-mismatch"},
+            {"expired.tls.test", "verify", "certificate-expired"},
+            {"valid.tls.test", "none", null},
+        };
+        for (String[] c : cases) {
+            heard.clear();
+            String rcpt = "bob@" + c[0];
+            d.deliver(new OutboundDelivery.Job("s@sender.test", c[0], List.of(rcpt),
+                    new PolicyMatch(TlsLevel.parse(c[1]), c[0], EntryKind.DOMAIN, 1),
+                    out -> out.write("Subject: rpt\r\n\r\nbody\r\n".getBytes(StandardCharsets.US_ASCII)), "<rpt@sender.test>", 1));
+            if (c[2] == null) {
+                assertThat(heard).as(c[0] + " at " + c[1]).isEmpty();
+                continue;
+            }
+            assertThat(heard).as(c[0] + " at " + c[1]).singleElement().satisfies(o -> {
+                assertThat(o.failure().map(t -> t.word()).orElse("success")).isEqualTo(c[2]);
+                assertThat(o.domain()).isEqualTo(c[0]);
+                assertThat(o.mxHost()).isEqualTo("mx." + c[0]);
+                assertThat(o.receivingIp()).startsWith("127.0.4.");
+                assertThat(o.sendingIp()).startsWith("127.");
+                assertThat(o.requirement().reportedAs()).isEmpty();
+            });
+        }
     }
 }
