@@ -273,7 +273,7 @@ public class TlsPolicyDelivery extends GenericMailet {
                         failed.add(o);
                         break;
                     default:
-                        if ((o.tlsFailure() && bounceTlsAtOnce && requirement.mayBounceAtOnce()) || next.isEmpty()) {
+                        if ((o.tlsFailure() && bounceTlsAtOnce && requirement.mayBounceAtOnce() && o.mayBounceAtOnce()) || next.isEmpty()) {
                             failed.add(o.asPermanent());
                         } else {
                             retry.add(o);

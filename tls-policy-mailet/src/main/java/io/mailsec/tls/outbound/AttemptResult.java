@@ -41,6 +41,10 @@ public final class AttemptResult {
     boolean tlsAttempted;
     /** Why TLS failed, as TLS-RPT reports it; null when it did not (or was not attempted). */
     io.mailsec.tls.tlsrpt.ResultType tlsRptFailure;
+    /** The requirement this attempt was made under (the domain's, or DANE's for this MX host). */
+    TlsRequirement requirement;
+    /** The DANE verdict on the server's chain, when DANE applied to the host. */
+    io.mailsec.tls.dane.DaneVerdict dane;
     /** Our address on the connection, for TLS-RPT's sending-mta-ip. */
     String localIp;
     /** Replies per recipient (RCPT reply, replaced by the DATA reply for accepted recipients). */

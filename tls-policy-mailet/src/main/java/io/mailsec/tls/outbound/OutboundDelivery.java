@@ -27,6 +27,13 @@ import io.mailsec.core.dns.DnsResolver;
 import io.mailsec.core.dns.DnsResult;
 import io.mailsec.core.dns.DnsStatus;
 import io.mailsec.core.dns.MxRecord;
+import io.mailsec.core.dns.dnssec.DnssecResult;
+import io.mailsec.core.dns.dnssec.DnssecStatus;
+import io.mailsec.tls.dane.DaneHost;
+import io.mailsec.tls.dane.DaneLookup;
+import io.mailsec.tls.dane.DaneMatcher;
+import io.mailsec.tls.dane.DaneVerdict;
+import io.mailsec.tls.dane.RecordResult;
 import io.mailsec.tls.outbound.AttemptResult.Step;
 import io.mailsec.tls.policy.PolicyMatch;
 import io.mailsec.tls.policy.TlsLevel;
@@ -58,6 +65,8 @@ public final class OutboundDelivery {
     private final TrackingLog tracking;
     private final SessionPool pool;
     private volatile TlsSessionListener sessions = TlsSessionListener.NONE;
+    private volatile DaneLookup dane;
+    private final DaneMatcher daneMatcher = new DaneMatcher();
     /** Closes the socket of a session past its deadline: per-read timeouts alone let a slow drip go on for ever. */
     private static final ScheduledExecutorService DEADLINES = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "mailsec-smtp-deadline");
@@ -88,6 +97,15 @@ public final class OutboundDelivery {
     /** Who hears of each new session's TLS outcome (TLS-RPT); none by default. */
     public OutboundDelivery sessionListener(TlsSessionListener listener) {
         this.sessions = Objects.requireNonNull(listener);
+        return this;
+    }
+
+    /**
+     * DANE for SMTP (RFC 7672) through these DNSSEC lookups, for every domain without an explicit list
+     * entry; null (the default) turns it off.
+     */
+    public OutboundDelivery dane(DaneLookup lookup) {
+        this.dane = lookup;
         return this;
     }
 
@@ -157,13 +175,16 @@ public final class OutboundDelivery {
     }
 
     public List<RecipientOutcome> deliver(Job job) {
-        if (job.requireTls && job.policy.level() != TlsLevel.VERIFY) {
+        // The list's explicit entries win over DANE (an administrator's deliberate choice); an address literal has no DNS to sign.
+        boolean useDane = dane != null && job.policy.source() != TlsRequirement.Source.LIST && !job.domain.startsWith("[");
+        if (job.requireTls && job.policy.level() != TlsLevel.VERIFY && !useDane) {
             // RFC 8689 §4.2.1: only an authenticated MX may take it; nothing here would authenticate one.
             return requireTlsRefused(job, "REQUIRETLS: the destination's TLS requirement is " + job.policy.level().word() + " ("
-                    + job.policy.source().word() + "), not an authenticated one (verify entry or MTA-STS)", null);
+                    + job.policy.source().word() + "), not an authenticated one (verify entry, DANE or MTA-STS)", null);
         }
         List<String> hosts = new ArrayList<>();
-        RecipientOutcome dnsFailure = resolveMx(job, hosts);
+        boolean[] mxSecure = new boolean[1];
+        RecipientOutcome dnsFailure = resolveMx(job, hosts, useDane, mxSecure);
         if (dnsFailure != null) {
             List<RecipientOutcome> out = new ArrayList<>();
             for (String r : job.recipients) {
@@ -176,25 +197,57 @@ public final class OutboundDelivery {
         }
         List<AttemptResult> failures = new ArrayList<>();
         for (String host : hosts) {
-            if (!job.policy.permits(host)) {
+            TlsRequirement requirement = job.policy;
+            List<InetAddress> addresses = new ArrayList<>();
+            DnsResult<InetAddress> answer = null;
+            if (InetAddresses.isInetAddress(host)) {
+                addresses.add(InetAddresses.forString(host));
+            } else if (useDane && mxSecure[0]) {
+                // RFC 7672 §2.2.1: only the hosts of a secure MX RRset (or of a secure denial of one) are DANE candidates.
+                DaneHost d = dane.host(host);
+                if (d.kind() == DaneHost.Kind.UNUSABLE) {
+                    AttemptResult f = new AttemptResult().fail(Step.DNS, "DANE: " + d.detail() + "; " + host + " is not used now (RFC 7672 §2.2)", true);
+                    f.host = host;
+                    f.requirement = TlsRequirement.daneUnusable(d);
+                    f.tlsRptFailure = ResultType.DNSSEC_INVALID;
+                    failures.add(f);
+                    record(job, f, TrackingEvent.BLOCKED);
+                    tellSession(job, f);
+                    continue;
+                }
+                if (d.kind() == DaneHost.Kind.DANE) {
+                    requirement = TlsRequirement.dane(d);
+                }
+                answer = d.addresses();
+            }
+            if (!requirement.permits(host)) {
                 // RFC 8461 §4.1: an MX the policy does not name is not a candidate under enforce.
                 AttemptResult f = new AttemptResult().fail(Step.MX, "MX host " + host + " is not named by the MTA-STS policy ("
-                        + job.policy.mxRule() + ")", true);
+                        + requirement.mxRule() + ")", true);
                 f.host = host;
+                f.requirement = requirement;
                 f.tlsRptFailure = ResultType.VALIDATION_FAILURE;
                 failures.add(f);
                 record(job, f, TrackingEvent.BLOCKED);
                 tellSession(job, f);
                 continue;
             }
-            List<InetAddress> addresses = new ArrayList<>();
-            if (InetAddresses.isInetAddress(host)) {
-                addresses.add(InetAddresses.forString(host));
-            } else {
-                DnsResult<InetAddress> a = dns.addresses(host);
+            if (job.requireTls && requirement.level() != TlsLevel.VERIFY) {
+                AttemptResult f = new AttemptResult().fail(Step.MAIL, "REQUIRETLS: the TLS requirement for " + host + " is "
+                        + requirement.level().word() + " (" + requirement.source().word() + "), not an authenticated one", false);
+                f.host = host;
+                f.requirement = requirement;
+                f.status = REQUIRETLS_STATUS;
+                failures.add(f);
+                record(job, f, TrackingEvent.BOUNCED);
+                continue;
+            }
+            if (addresses.isEmpty()) {
+                DnsResult<InetAddress> a = answer != null ? answer : dns.addresses(host);
                 if (!a.isOk()) {
                     AttemptResult f = new AttemptResult().fail(Step.DNS, "no address for MX host " + host + ": " + a.detail(), false);
                     f.host = host;
+                    f.requirement = requirement;
                     failures.add(f);
                     record(job, f, TrackingEvent.DEFERRED);
                     continue;
@@ -202,7 +255,7 @@ public final class OutboundDelivery {
                 addresses.addAll(a.records());
             }
             for (InetAddress ip : addresses) {
-                AttemptResult r = attempt(job, host, ip, true);
+                AttemptResult r = attempt(job, requirement, host, ip, true);
                 if (!r.failed || r.permanent) {
                     return outcomes(job, r);
                 }
@@ -211,7 +264,7 @@ public final class OutboundDelivery {
         }
         if (job.requireTls && !failures.isEmpty() && failures.stream().allMatch(f -> REQUIRETLS_STATUS.equals(f.status))) {
             AttemptResult last = failures.get(failures.size() - 1);
-            return requireTlsRefused(job, last.reason, last.remote());
+            return requireTlsRefused(job, last.reason, last.ip == null ? null : last.remote());
         }
         return allHostsFailed(job, failures);
     }
@@ -231,13 +284,29 @@ public final class OutboundDelivery {
         return out;
     }
 
-    private RecipientOutcome resolveMx(Job job, List<String> hosts) {
+    /**
+     * The MX hosts in preference order into {@code hosts}; null, or the failure for every recipient.
+     * With DANE the MX RRset comes with its DNSSEC status ({@code secure[0]}); a bogus one is not used.
+     */
+    private RecipientOutcome resolveMx(Job job, List<String> hosts, boolean useDane, boolean[] secure) {
         String d = job.domain;
         if (d.startsWith("[") && d.endsWith("]")) {
             hosts.add(d.substring(1, d.length() - 1).replaceFirst("(?i)^ipv6:", ""));
             return null;
         }
-        DnsResult<MxRecord> mx = dns.mx(d);
+        DnsResult<MxRecord> mx;
+        if (useDane) {
+            DnssecResult<MxRecord> checked = dane.mx(d);
+            if (checked.dnssec() == DnssecStatus.BOGUS) {
+                // RFC 7672 §2.2.1: a bogus MX RRset may be an attack on the very records DANE rests on: defer.
+                return new RecipientOutcome(null, RecipientOutcome.Kind.TEMPORARY, "4.7.5", null,
+                        "the MX records of " + d + " failed DNSSEC validation: " + checked.detail(), false, "dns");
+            }
+            secure[0] = checked.isSecure();
+            mx = checked.dns();
+        } else {
+            mx = dns.mx(d);
+        }
         if (mx.isOk()) {
             List<MxRecord> sorted = new ArrayList<>(mx.records());
             sorted.sort(Comparator.comparingInt(MxRecord::preference));
@@ -262,14 +331,15 @@ public final class OutboundDelivery {
                 "MX lookup for " + d + " failed: " + mx.detail(), false, "dns");
     }
 
-    private AttemptResult attempt(Job job, String host, InetAddress ip, boolean allowTls) {
-        TlsLevel level = job.policy.level();
+    private AttemptResult attempt(Job job, TlsRequirement requirement, String host, InetAddress ip, boolean allowTls) {
+        TlsLevel level = requirement.level();
         AttemptResult r = new AttemptResult();
+        r.requirement = requirement;
         r.host = host;
         r.ip = ip.getHostAddress();
         r.port = port;
         // The recipient domain too: a verified certificate may have matched the domain rather than the MX name.
-        String key = job.domain + "|" + host + "|" + r.ip + "|" + port + "|" + job.policy.key() + "|" + allowTls;
+        String key = job.domain + "|" + host + "|" + r.ip + "|" + port + "|" + requirement.key() + "|" + allowTls;
         SessionPool.Idle kept = pool.take(key);
         SmtpClient c;
         if (kept != null) {
@@ -338,8 +408,18 @@ public final class OutboundDelivery {
                             }
                         } else {
                             r.step = Step.HANDSHAKE;
-                            tlsFacts(r, c.sslSession(), host, job.domain, job.policy.mxNameOnly());
-                            if (level == TlsLevel.VERIFY && !r.certificate.verified()) {
+                            tlsFacts(r, c.sslSession(), host, job.domain, requirement.mxNameOnly());
+                            if (requirement.dane() != null) {
+                                // RFC 7672 §3: the TLSA records judge the server, not the CAs.
+                                r.dane = daneMatcher.match(r.certificate.chain(), requirement.dane().tlsa(), requirement.dane().names());
+                                if (r.dane.tlsRptResultType().isPresent()) {
+                                    r.tlsRptFailure = ResultType.fromWord(r.dane.tlsRptResultType().get()).orElse(ResultType.VALIDATION_FAILURE);
+                                }
+                                if (r.dane.outcome() == DaneVerdict.Outcome.NOT_AUTHENTICATED) {
+                                    return finish(job, c, r.fail(Step.CERTIFICATE, "DANE: the certificate matches no TLSA record at _25._tcp."
+                                            + requirement.dane().tlsaBase() + " (" + daneProblem(r.dane) + ")", true));
+                                }
+                            } else if (level == TlsLevel.VERIFY && !r.certificate.verified()) {
                                 r.tlsRptFailure = r.certificate.resultType();
                                 return finish(job, c, r.fail(Step.CERTIFICATE, "certificate not verified: " + r.certificate.problem(), true));
                             }
@@ -382,9 +462,9 @@ public final class OutboundDelivery {
                 r.status = "5.6.3";
                 return finish(job, c, r);
             }
-            if (job.requireTls && !(c.isTls() && r.certificate != null && r.certificate.verified() && c.supports("REQUIRETLS"))) {
+            if (job.requireTls && !(authenticated(c, r) && c.supports("REQUIRETLS"))) {
                 // Another MX may offer it: not permanent here; deliver() turns "every MX refused" into 5.7.30.
-                r.fail(Step.MAIL, "REQUIRETLS: " + host + (c.isTls() && r.certificate != null && r.certificate.verified()
+                r.fail(Step.MAIL, "REQUIRETLS: " + host + (authenticated(c, r)
                         ? " does not offer REQUIRETLS after STARTTLS" : " is not authenticated") + " (RFC 8689)", false);
                 r.status = REQUIRETLS_STATUS;
                 return finish(job, c, r);
@@ -455,10 +535,33 @@ public final class OutboundDelivery {
             }
             if (retryPlain) {
                 // may: a failed handshake leaves the connection unusable; deliver in plaintext on a new one.
-                AttemptResult plain = attempt(job, host, ip, false);
+                AttemptResult plain = attempt(job, requirement, host, ip, false);
                 copy(plain, r);
             }
         }
+    }
+
+    /** TLS is up and the server proved who it is: by its TLSA records under DANE, else by a CA and its name. */
+    private static boolean authenticated(SmtpClient c, AttemptResult r) {
+        if (!c.isTls()) {
+            return false;
+        }
+        if (r.dane != null) {
+            return r.dane.authenticated();
+        }
+        return r.certificate != null && r.certificate.verified();
+    }
+
+    private static String daneProblem(DaneVerdict v) {
+        StringBuilder sb = new StringBuilder();
+        for (RecordResult rr : v.results()) {
+            sb.append(sb.length() > 0 ? "; " : "").append(rr);
+        }
+        return sb.toString();
+    }
+
+    private static TlsRequirement requirementOf(Job job, AttemptResult r) {
+        return r.requirement != null ? r.requirement : job.policy;
     }
 
     /** Without PIPELINING: one command, one reply; stops where the next command would make no sense. */
@@ -551,7 +654,7 @@ public final class OutboundDelivery {
 
     private void tellSession(Job job, AttemptResult r) {
         try {
-            sessions.session(new TlsSessionOutcome(job.domain, job.policy, r.host, r.ip, r.localIp, r.tlsRptFailure,
+            sessions.session(new TlsSessionOutcome(job.domain, requirementOf(job, r), r.host, r.ip, r.localIp, r.tlsRptFailure,
                     r.tlsRptFailure == null ? null : r.reason));
         } catch (RuntimeException e) {
             // reporting must never change a delivery's outcome
@@ -569,9 +672,9 @@ public final class OutboundDelivery {
                 .recipients(job.recipients)
                 .peerHost(r.host)
                 .peerIp(r.ip)
-                .level(job.policy.level().word())
-                .entry(job.policy.entry())
-                .put("source", job.policy.source().word())
+                .level(requirementOf(job, r).level().word())
+                .entry(requirementOf(job, r).entry())
+                .put("source", requirementOf(job, r).source().word())
                 .tls(r.tls)
                 .protocol(r.protocol)
                 .cipher(r.cipher)
@@ -584,6 +687,9 @@ public final class OutboundDelivery {
         }
         if (r.pipelined) {
             e.put("pipelined", true);
+        }
+        if (r.dane != null) {
+            e.put("dane", r.dane.outcome().name().toLowerCase(Locale.ROOT).replace('_', '-'));
         }
         Step refused = r.failed ? r.step : r.refusedAt();
         if (refused != null) {
@@ -624,10 +730,13 @@ public final class OutboundDelivery {
         List<RecipientOutcome> out = new ArrayList<>();
         for (String rcpt : job.recipients) {
             if (tls != null) {
-                out.add(new RecipientOutcome(rcpt, RecipientOutcome.Kind.TEMPORARY, "4.7.10", tls.remote(),
-                        "TLS unavailable (policy " + job.policy.level().word() + ", source " + job.policy.source().word() + ", entry "
-                                + job.policy.entry() + "): " + why,
-                        true, tls.step.word()).withTls(tls.tls, tls.protocol));
+                TlsRequirement req = requirementOf(job, tls);
+                RecipientOutcome o = new RecipientOutcome(rcpt, RecipientOutcome.Kind.TEMPORARY, "4.7.10",
+                        tls.ip == null ? tls.host : tls.remote(),
+                        "TLS unavailable (policy " + req.level().word() + ", source " + req.source().word() + ", entry "
+                                + req.entry() + "): " + why,
+                        true, tls.step.word()).withTls(tls.tls, tls.protocol);
+                out.add(req.mayBounceAtOnce() ? o : o.retriedOnly());
             } else {
                 AttemptResult last = failures.isEmpty() ? null : failures.get(failures.size() - 1);
                 // RFC 3463: 4.4.1 no answer from the host; 4.4.2 a connection that went bad once it was up.

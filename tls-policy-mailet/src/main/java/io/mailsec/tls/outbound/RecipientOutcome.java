@@ -13,6 +13,7 @@ public final class RecipientOutcome {
     private final String step;
     private boolean tls;
     private String protocol;
+    private boolean retriedOnly;
 
     RecipientOutcome(String recipient, Kind kind, String status, String remote, String diagnostic, boolean tlsFailure, String step) {
         this.recipient = recipient;
@@ -40,6 +41,21 @@ public final class RecipientOutcome {
         o.tls = used;
         o.protocol = tlsProtocol;
         return o;
+    }
+
+    /**
+     * This TLS failure is never final at once, whatever {@code onTlsFailure} says: it came from what the
+     * destination publishes (DANE), which the next lookup may find fixed.
+     */
+    RecipientOutcome retriedOnly() {
+        RecipientOutcome o = withTls(tls, protocol);
+        o.retriedOnly = true;
+        return o;
+    }
+
+    /** Whether {@code onTlsFailure=bounce} may make this failure final at once. */
+    public boolean mayBounceAtOnce() {
+        return !retriedOnly;
     }
 
     /** Whether the session of this outcome used TLS. */

@@ -4,13 +4,15 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Predicate;
 
+import io.mailsec.tls.dane.DaneHost;
 import io.mailsec.tls.policy.PolicyMatch;
 import io.mailsec.tls.policy.TlsLevel;
 import io.mailsec.tls.tlsrpt.AppliedPolicy;
 
 /**
- * What delivery to one destination must achieve and who decided it: the administrator's list (an
- * explicit entry), the domain's own MTA-STS policy (RFC 8461), or the list's default. Under MTA-STS
+ * What delivery to one destination must achieve and who decided it, in this order of precedence: the
+ * administrator's list (an explicit entry), DANE for the MX host (RFC 7672), the domain's own MTA-STS
+ * policy (RFC 8461), or the list's default. Under MTA-STS
  * only the MX hosts the policy names may be used and the certificate must be valid for the MX host
  * itself (RFC 8461 §4.1, §4.2), and a failure is never final before the policy was looked up again
  * (§5.1), so it is retried rather than bounced at once.
@@ -18,7 +20,7 @@ import io.mailsec.tls.tlsrpt.AppliedPolicy;
 public final class TlsRequirement {
     /** Where the requirement came from; its word appears in the tracking log and the DSN. */
     public enum Source {
-        LIST, MTA_STS, DEFAULT;
+        LIST, DANE, MTA_STS, DEFAULT;
 
         public String word() {
             return name().toLowerCase(Locale.ROOT).replace('_', '-');
@@ -31,9 +33,16 @@ public final class TlsRequirement {
     private final Predicate<String> mxPermitted;
     private final String mxRule;
     private final AppliedPolicy reportedAs;
+    private final DaneHost dane;
 
     private TlsRequirement(TlsLevel level, Source source, String entry, Predicate<String> mxPermitted, String mxRule,
                            AppliedPolicy reportedAs) {
+        this(level, source, entry, mxPermitted, mxRule, reportedAs, null);
+    }
+
+    private TlsRequirement(TlsLevel level, Source source, String entry, Predicate<String> mxPermitted, String mxRule,
+                           AppliedPolicy reportedAs, DaneHost dane) {
+        this.dane = dane;
         this.level = level;
         this.source = source;
         this.entry = entry;
@@ -57,6 +66,34 @@ public final class TlsRequirement {
      */
     public static TlsRequirement mtaSts(String entry, Predicate<String> permits, String mxRule, AppliedPolicy reportedAs) {
         return new TlsRequirement(TlsLevel.VERIFY, Source.MTA_STS, entry, permits, mxRule, reportedAs);
+    }
+
+    /**
+     * DANE for one MX host (RFC 7672): {@code verify} against its TLSA records when one is usable, else
+     * {@code encrypt} (§2.2: records with none usable still mean the server does TLS). Either way never
+     * plaintext, and a failure is retried (the records may be fixed, the next lookup may succeed).
+     */
+    public static TlsRequirement dane(DaneHost host) {
+        if (host.kind() != DaneHost.Kind.DANE) {
+            throw new IllegalArgumentException("DANE does not apply to " + host);
+        }
+        TlsLevel level = host.tlsa().hasUsable() ? TlsLevel.VERIFY : TlsLevel.ENCRYPT;
+        return new TlsRequirement(level, Source.DANE, "tlsa _25._tcp." + host.tlsaBase(), null, null,
+                AppliedPolicy.tlsa(host.tlsaBase(), host.host(), host.tlsa()), host);
+    }
+
+    /**
+     * An MX host DANE says not to use now (a bogus or failed lookup on a signed zone): nothing may be
+     * sent to it; TLS-RPT counts it under the host's tlsa policy.
+     */
+    public static TlsRequirement daneUnusable(DaneHost host) {
+        return new TlsRequirement(TlsLevel.VERIFY, Source.DANE, "tlsa _25._tcp." + host.tlsaBase(), null, null,
+                AppliedPolicy.tlsa(host.tlsaBase(), host.host(), java.util.List.of()), host);
+    }
+
+    /** The MX host's DANE decision when this requirement came from DANE, else null. */
+    public DaneHost dane() {
+        return dane;
     }
 
     public TlsLevel level() {
@@ -94,14 +131,14 @@ public final class TlsRequirement {
         return source == Source.MTA_STS;
     }
 
-    /** A TLS failure under this requirement may be final at once (an administrator's choice); MTA-STS's never is. */
+    /** A TLS failure under this requirement may be final at once (an administrator's choice); MTA-STS's and DANE's never are. */
     public boolean mayBounceAtOnce() {
-        return source != Source.MTA_STS;
+        return source != Source.MTA_STS && source != Source.DANE;
     }
 
     /** Part of the session-reuse key: sessions are shared only under the same decision. */
     String key() {
-        return level + "/" + source + "/" + (mxRule == null ? "" : mxRule);
+        return level + "/" + source + "/" + (mxRule == null ? "" : mxRule) + "/" + (dane == null ? "" : dane.tlsa());
     }
 
     @Override

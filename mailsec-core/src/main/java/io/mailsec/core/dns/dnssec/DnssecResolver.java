@@ -39,8 +39,11 @@ public interface DnssecResolver {
      * records of both.
      */
     default DnssecResult<InetAddress> addresses(String host) {
-        DnssecResult<InetAddress> v4 = a(host);
-        DnssecResult<InetAddress> v6 = aaaa(host);
+        return bothFamilies(a(host), aaaa(host));
+    }
+
+    /** The rule of {@link #addresses} over an A and an AAAA answer already in (looked up in parallel, say). */
+    static DnssecResult<InetAddress> bothFamilies(DnssecResult<InetAddress> v4, DnssecResult<InetAddress> v6) {
         for (DnssecStatus failure : List.of(DnssecStatus.BOGUS, DnssecStatus.INDETERMINATE)) {
             if (v4.dnssec() == failure) {
                 return v4;

@@ -80,8 +80,40 @@ public final class DaneTestZones {
         this.rootDs = rootDs;
     }
 
+    /**
+     * A zone a test brings along (delegated from dane.test like the built-in ones), e.g. with TLSA
+     * records made from its own peers' certificates.
+     */
+    public static final class Zone {
+        /** How the zone is published: signed with a DS in dane.test, unsigned without one, or signed with expired signatures. */
+        public enum Signing { SIGNED, UNSIGNED, EXPIRED }
+
+        final String name;
+        final Signing signing;
+        final List<String> records;
+
+        /** {@code records} in zone-file syntax with absolute names; the SOA and NS are added. */
+        public Zone(String name, Signing signing, List<String> records) {
+            if (!name.endsWith(".dane.test")) {
+                throw new IllegalArgumentException(name + " is not under dane.test");
+            }
+            this.name = name;
+            this.signing = signing;
+            this.records = List.copyOf(records);
+        }
+
+        public String name() {
+            return name;
+        }
+    }
+
     /** Makes the keys, writes and signs every zone in {@code dir}. */
     public static DaneTestZones generate(Path dir) throws IOException, InterruptedException {
+        return generate(dir, List.of());
+    }
+
+    /** As {@link #generate(Path)}, with the test's own zones besides the built-in ones. */
+    public static DaneTestZones generate(Path dir, List<Zone> extra) throws IOException, InterruptedException {
         ZoneSigner s = new ZoneSigner(dir);
         Map<String, String> files = new LinkedHashMap<>();
         Map<String, ZoneSigner.Key> keys = new LinkedHashMap<>();
@@ -126,12 +158,25 @@ public final class DaneTestZones {
         timeout.add(unreachable.ds());
         files.put(TIMEOUT, signed(s, TIMEOUT, timeout, keys.get(TIMEOUT), null, null, false));
 
+        for (Zone z : extra) {
+            List<String> lines = head(z.name);
+            lines.addAll(z.records);
+            if (z.signing == Zone.Signing.UNSIGNED) {
+                files.put(z.name, write(dir, z.name, lines));
+                continue;
+            }
+            keys.put(z.name, s.keygen(z.name, ecdsa));
+            boolean expired = z.signing == Zone.Signing.EXPIRED;
+            files.put(z.name, signed(s, z.name, lines, keys.get(z.name), expired ? now.minus(Duration.ofDays(31)) : null,
+                    expired ? now.minus(Duration.ofDays(1)) : null, false));
+        }
+
         // dane.test delegates to each, with a DS for the signed ones (none for insecure.dane.test)
         ZoneSigner.Key dane = s.keygen("dane.test", ecdsa);
         List<String> parent = head("dane.test");
         parent.add("ns.dane.test. A " + NS_ADDRESS);
         parent.add("blackhole.dane.test. A " + BLACK_HOLE);
-        for (String zone : List.of(SECURE, ED25519, INSECURE, BOGUS, TAMPERED, NOTLSA, TIMEOUT)) {
+        for (String zone : files.keySet()) {
             parent.add(zone + ". NS ns.dane.test.");
             if (keys.containsKey(zone)) {
                 parent.add(keys.get(zone).ds());

@@ -39,9 +39,14 @@ public final class DnssecTestbed implements AutoCloseable {
     }
 
     public static DnssecTestbed start() throws IOException, InterruptedException {
+        return start(List.of());
+    }
+
+    /** As {@link #start()}, serving the test's own zones too (see {@link DaneTestZones.Zone}). */
+    public static DnssecTestbed start(List<DaneTestZones.Zone> extra) throws IOException, InterruptedException {
         PeerTools.requireRoot();
         Path dir = Files.createTempDirectory(Daemon.MARKER);
-        DaneTestZones zones = DaneTestZones.generate(dir);
+        DaneTestZones zones = DaneTestZones.generate(dir, extra);
         List<AutoCloseable> started = new ArrayList<>();
         try {
             started.add(new BlackHole(DaneTestZones.BLACK_HOLE));
