@@ -163,11 +163,11 @@ public final class TlsaRecord {
         return sb.toString();
     }
 
-    /** The presentation form with the data shortened, for logs and reasons: {@code 3 1 1 0C72AC70…(32 bytes)}. */
+    /** The presentation form with the data shortened, for logs and reasons: {@code 3 1 1 0C72AC70...(32 bytes)}; ASCII, as DSN fields must be. */
     public String shortForm() {
         String p = presentation();
         int head = String.valueOf(usage).length() + String.valueOf(selector).length() + String.valueOf(matchingType).length() + 3;
-        return p.length() <= head + 16 ? p : p.substring(0, head + 16) + "…(" + data.length + " bytes)";
+        return p.length() <= head + 16 ? p : p.substring(0, head + 16) + "...(" + data.length + " bytes)";
     }
 
     /** The RFC 7218 name of the parameters, e.g. {@code DANE-EE SPKI SHA2-256}; numbers where unassigned. */

@@ -33,8 +33,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.mailsec.core.config.DnsParameters;
+import io.mailsec.core.config.DnssecParameters;
 import io.mailsec.core.config.Parameters;
+import io.mailsec.core.dns.dnssec.DnssecMode;
 import io.mailsec.core.runtime.MailsecRuntime;
+import io.mailsec.tls.dane.DaneLookup;
 import io.mailsec.tls.outbound.CertificateChecker;
 import io.mailsec.tls.outbound.DestinationPolicy;
 import io.mailsec.tls.outbound.DsnBuilder;
@@ -65,8 +68,8 @@ import io.mailsec.tls.tracking.TrackingLog;
 public class TlsPolicyDelivery extends GenericMailet {
     private static final Logger LOG = LoggerFactory.getLogger(TlsPolicyDelivery.class);
     /** Every init parameter this mailet reads. */
-    public static final Set<String> PARAMS = Parameters.union(Parameters.union(Parameters.union(PolicyStores.NAMES, DnsParameters.NAMES),
-            MtaStsParameters.NAMES),
+    public static final Set<String> PARAMS = Parameters.union(Parameters.union(Parameters.union(Parameters.union(PolicyStores.NAMES,
+            DnsParameters.NAMES), DnssecParameters.NAMES), MtaStsParameters.NAMES),
             Set.of("heloName", "port", "connectTimeout", "greetingTimeout", "commandTimeout", "dataTimeout", "sessionTimeout",
                     "trustStore", "onTlsFailure", "maxRetries", "retrySchedule", "maxQueueLifetime", "delayWarningAfter",
                     "queue", "deliveryThreads", "maxConnectionsPerDestination", "maxMessagesPerSession", "sessionIdle",
@@ -141,6 +144,11 @@ public class TlsPolicyDelivery extends GenericMailet {
         int perSession = p.integer("maxMessagesPerSession", 100, 1, 100_000);
         Duration idle = p.duration("sessionIdle", Duration.ofSeconds(5), Duration.ZERO);
         delivery = new OutboundDelivery(dns, certificates, heloName, port, timeouts, tracking, perSession, idle);
+        DnssecMode dnssec = DnssecParameters.mode(p);
+        if (dnssec != DnssecMode.OFF) {
+            delivery.dane(new DaneLookup(DnssecParameters.resolver(p, runtime), port));
+            warnIfAdCanBeForged(dnssec, dnsServers);
+        }
         queue = new DeliveryQueue(queueFactory.createQueue(MailQueueName.of(queueName)), threads, perDestination, new DeliveryQueue.Handler() {
             @Override
             public void deliver(Mail mail) throws Exception {
@@ -155,10 +163,31 @@ public class TlsPolicyDelivery extends GenericMailet {
         }, TlsPolicyDelivery::destination, clock);
         queue.start();
         DeliveryQueues.of(runtime).register(queue);
-        LOG.info("event=tls-delivery-init policy={} mtaSts={} onTlsFailure={} retry=\"{}\" delayWarningAfter={} trustStore={} heloName={} heloNameSource=\"{}\" "
+        LOG.info("event=tls-delivery-init policy={} dane={} mtaSts={} onTlsFailure={} retry=\"{}\" delayWarningAfter={} trustStore={} heloName={} heloNameSource=\"{}\" "
                         + "dnsServers={} queue={} threads={} perDestination={} maxMessagesPerSession={} sessionIdle={} timeouts=\"{}\"",
-                store.file(), destinations != DestinationPolicy.NONE, onTls, schedule, delayWarningAfter, certificates.trustSource(), heloName, ehlo.source,
+                store.file(), dnssec == DnssecMode.OFF ? "off" : "on (dnssec=" + dnssec + ")", destinations != DestinationPolicy.NONE, onTls, schedule, delayWarningAfter, certificates.trustSource(), heloName, ehlo.source,
                 dnsServers.isEmpty() ? "system" : String.join(",", dnsServers), queueName, threads, perDestination, perSession, idle, timeouts);
+    }
+
+    /**
+     * RFC 6698 §4.1: the AD bit is only as trustworthy as the path to the resolver that set it; off
+     * loopback anyone on the way can set it, and DANE would rest on nothing.
+     */
+    private static void warnIfAdCanBeForged(DnssecMode mode, List<String> servers) {
+        if (mode != DnssecMode.TRUST_AD) {
+            return;
+        }
+        for (String s : servers) {
+            String host = s.replaceFirst("^\\[?([^\\]]*)\\]?(:\\d+)?$", "$1");
+            if (!(host.startsWith("127.") || host.equals("::1") || host.equalsIgnoreCase("localhost"))) {
+                LOG.warn("event=tls-delivery-dnssec-warning dnssec=trust-ad dnsServer={} detail=\"the AD bit is trusted from a resolver "
+                        + "off loopback: anyone on the path can forge it; run a validating resolver on this host or use dnssec=validate\"", s);
+            }
+        }
+        if (servers.isEmpty()) {
+            LOG.warn("event=tls-delivery-dnssec-warning dnssec=trust-ad dnsServer=system detail=\"the AD bit is trusted from the system's "
+                    + "resolvers (/etc/resolv.conf): make sure they validate and are on loopback, or name them in dnsServers\"");
+        }
     }
 
     /** Tests: what destinations ask for beyond the list. */
@@ -251,7 +280,7 @@ public class TlsPolicyDelivery extends GenericMailet {
         for (Map.Entry<String, List<String>> g : groups.entrySet()) {
             String domain = g.getKey().substring(0, g.getKey().indexOf('\u0000'));
             PolicyMatch listed = groupPolicy.get(g.getKey());
-            // RFC 8689 §5: "TLS-Required: No" lets the sender waive what the destination asks for (MTA-STS),
+            // RFC 8689 §5: "TLS-Required: No" lets the sender waive what the destination asks for (MTA-STS, DANE),
             // never the administrator's list entries, and never for a REQUIRETLS message.
             boolean askDestination = listed.isDefault() && (requireTls || !tlsNotRequired);
             TlsRequirement requirement = askDestination
@@ -264,6 +293,9 @@ public class TlsPolicyDelivery extends GenericMailet {
                             throw new java.io.IOException("cannot read message: " + e.getMessage(), e);
                         }
                     }, messageId, attempt, mail.getMessageSize(), needsSmtpUtf8);
+            if (!askDestination) {
+                job.waivingDane();
+            }
             List<RecipientOutcome> outcomes = delivery.deliver(requireTls ? job.requiringTls() : job);
             for (RecipientOutcome o : outcomes) {
                 switch (o.kind()) {

@@ -122,6 +122,7 @@ public final class OutboundDelivery {
         final boolean smtputf8;
         private Boolean eightBit;
         private boolean requireTls;
+        private boolean daneWaived;
 
         public Job(String sender, String domain, List<String> recipients, PolicyMatch policy,
                    SmtpClient.MessageWriter message, String messageId, int attempt) {
@@ -134,6 +135,12 @@ public final class OutboundDelivery {
          */
         public Job requiringTls() {
             this.requireTls = true;
+            return this;
+        }
+
+        /** The sender waived what the destination publishes ({@code TLS-Required: No}, RFC 8689 §5): no DANE for this job. */
+        public Job waivingDane() {
+            this.daneWaived = true;
             return this;
         }
 
@@ -176,7 +183,8 @@ public final class OutboundDelivery {
 
     public List<RecipientOutcome> deliver(Job job) {
         // The list's explicit entries win over DANE (an administrator's deliberate choice); an address literal has no DNS to sign.
-        boolean useDane = dane != null && job.policy.source() != TlsRequirement.Source.LIST && !job.domain.startsWith("[");
+        boolean useDane = dane != null && !job.daneWaived && job.policy.source() != TlsRequirement.Source.LIST
+                && !job.domain.startsWith("[");
         if (job.requireTls && job.policy.level() != TlsLevel.VERIFY && !useDane) {
             // RFC 8689 §4.2.1: only an authenticated MX may take it; nothing here would authenticate one.
             return requireTlsRefused(job, "REQUIRETLS: the destination's TLS requirement is " + job.policy.level().word() + " ("

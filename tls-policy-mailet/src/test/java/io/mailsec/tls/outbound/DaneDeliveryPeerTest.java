@@ -155,6 +155,10 @@ class DaneDeliveryPeerTest {
 
     /** Delivers to bob@domain under the list's default {@code level}, or under an explicit list entry. */
     private static Sent send(OutboundDelivery via, String domain, TlsLevel level, boolean explicit, boolean requireTls) {
+        return send(via, domain, level, explicit, requireTls, false);
+    }
+
+    private static Sent send(OutboundDelivery via, String domain, TlsLevel level, boolean explicit, boolean requireTls, boolean waived) {
         Sent s = new Sent();
         String rcpt = "bob@" + domain;
         String sender = "s-" + s.token + "@sender.test";
@@ -163,6 +167,9 @@ class DaneDeliveryPeerTest {
         int before = TRACKING.size();
         OutboundDelivery.Job job = new OutboundDelivery.Job(sender, domain, List.of(rcpt), policy,
                 out -> out.write(msg.getBytes(StandardCharsets.US_ASCII)), "<" + s.token + "@sender.test>", 1);
+        if (waived) {
+            job.waivingDane();
+        }
         s.outcomes = via.deliver(requireTls ? job.requiringTls() : job);
         s.tracking = new ArrayList<>(TRACKING.subList(before, TRACKING.size()));
         return s;
@@ -288,6 +295,14 @@ class DaneDeliveryPeerTest {
         assertDelivered(s);
         assertThat(s.tracking).singleElement().satisfies(l -> assertThat(l).contains("\"source\":\"list\"", "\"tls\":false")
                 .doesNotContain("\"dane\""));
+    }
+
+    /** RFC 8689 §5: "TLS-Required: No" lets a DANE failure fall back to the list's default. */
+    @Test
+    void aWaivingSenderFallsBackToTheDefault() throws Exception {
+        Sent s = send(delivery, "eebad.dane.test", TlsLevel.MAY, false, false, true);
+        assertDelivered(s);
+        assertThat(s.tracking).singleElement().satisfies(l -> assertThat(l).contains("\"source\":\"default\"").doesNotContain("\"dane\""));
     }
 
     /** RFC 8689 §4.2.1: DANE authenticates the MX, yet Postfix does not offer REQUIRETLS: 5.7.30. */
