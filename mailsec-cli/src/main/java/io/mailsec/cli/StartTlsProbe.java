@@ -15,6 +15,9 @@ import java.util.Map;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLSession;
 
+import io.mailsec.tls.dane.DaneHost;
+import io.mailsec.tls.dane.DaneMatcher;
+import io.mailsec.tls.dane.DaneVerdict;
 import io.mailsec.tls.outbound.CertificateChecker;
 import io.mailsec.tls.outbound.CertificateVerdict;
 import io.mailsec.tls.outbound.SmtpClient;
@@ -32,6 +35,16 @@ final class StartTlsProbe {
     /** False when no SMTP session came about (then {@code step} and {@code error} say why). */
     static boolean run(Map<String, Object> r, String host, InetAddress ip, int port, String helo, CertificateChecker checker,
                        List<String> names, int timeoutSeconds) throws Exception {
+        return run(r, host, ip, port, helo, checker, names, timeoutSeconds, null);
+    }
+
+    /**
+     * As above; with {@code dane} (the host's TLSA records, RFC 7672) the chain is judged by those
+     * records as delivery judges it ({@code daneMatch}: outcome and reason), and {@code satisfies} is
+     * {@code verify} only when they authenticate it.
+     */
+    static boolean run(Map<String, Object> r, String host, InetAddress ip, int port, String helo, CertificateChecker checker,
+                       List<String> names, int timeoutSeconds, DaneHost dane) throws Exception {
         SmtpClient c;
         try {
             c = SmtpClient.connect(host, new InetSocketAddress(ip, port), timeoutSeconds * 1000, timeoutSeconds * 1000);
@@ -68,6 +81,14 @@ final class StartTlsProbe {
                         CertificateVerdict v = checker.check(chain, authType(session.getCipherSuite()), names);
                         r.put("certificate", certificate(v, chain));
                         satisfies = v.verified() ? "verify" : "encrypt";
+                        if (dane != null) {
+                            DaneVerdict d = new DaneMatcher().match(List.of(chain), dane.tlsa(), dane.names());
+                            Map<String, Object> m = new LinkedHashMap<>();
+                            m.put("outcome", d.outcome().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
+                            m.put("reason", d.reason());
+                            r.put("daneMatch", m);
+                            satisfies = d.authenticated() ? "verify" : "encrypt";
+                        }
                         c.ehlo(helo);
                     }
                 } catch (SSLException ex) {

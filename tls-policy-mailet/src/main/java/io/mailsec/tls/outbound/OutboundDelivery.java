@@ -213,18 +213,16 @@ public final class OutboundDelivery {
             } else if (useDane && mxSecure[0]) {
                 // RFC 7672 §2.2.1: only the hosts of a secure MX RRset (or of a secure denial of one) are DANE candidates.
                 DaneHost d = dane.host(host);
+                requirement = TlsRequirement.forMxHost(job.policy, d);
                 if (d.kind() == DaneHost.Kind.UNUSABLE) {
                     AttemptResult f = new AttemptResult().fail(Step.DNS, "DANE: " + d.detail() + "; " + host + " is not used now (RFC 7672 §2.2)", true);
                     f.host = host;
-                    f.requirement = TlsRequirement.daneUnusable(d);
+                    f.requirement = requirement;
                     f.tlsRptFailure = ResultType.DNSSEC_INVALID;
                     failures.add(f);
                     record(job, f, TrackingEvent.BLOCKED);
                     tellSession(job, f);
                     continue;
-                }
-                if (d.kind() == DaneHost.Kind.DANE) {
-                    requirement = TlsRequirement.dane(d);
                 }
                 answer = d.addresses();
             }

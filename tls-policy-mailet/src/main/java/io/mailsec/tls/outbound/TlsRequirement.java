@@ -86,9 +86,29 @@ public final class TlsRequirement {
      * An MX host DANE says not to use now (a bogus or failed lookup on a signed zone): nothing may be
      * sent to it; TLS-RPT counts it under the host's tlsa policy.
      */
-    public static TlsRequirement daneUnusable(DaneHost host) {
+    private static TlsRequirement daneUnusable(DaneHost host) {
         return new TlsRequirement(TlsLevel.VERIFY, Source.DANE, "tlsa _25._tcp." + host.tlsaBase(), null, null,
                 AppliedPolicy.tlsa(host.tlsaBase(), host.host(), java.util.List.of()), host);
+    }
+
+    /**
+     * What applies to one MX host of a domain whose requirement is {@code domain}, given DANE's decision
+     * for that host (RFC 7672 §2.2: DANE is per MX host): an explicit list entry stays; otherwise TLSA
+     * records decide where they are usable or the lookup failed, and the domain's requirement where DANE
+     * does not apply. Delivery and {@code mailsec tls check} both decide through this.
+     */
+    public static TlsRequirement forMxHost(TlsRequirement domain, DaneHost host) {
+        if (domain.source == Source.LIST || host == null) {
+            return domain;
+        }
+        switch (host.kind()) {
+            case DANE:
+                return dane(host);
+            case UNUSABLE:
+                return daneUnusable(host);
+            default:
+                return domain;
+        }
     }
 
     /** The MX host's DANE decision when this requirement came from DANE, else null. */
