@@ -24,14 +24,15 @@ def f(name):
         err = float("nan")
     return float(m["score"]), err
 print("%-26s %12s %12s" % ("benchmark (1 thread, warm)", "ns/op", "+/- 99.9%"))
-for n in ["validatedMxCached", "plainMxCached", "validatedTlsaCached", "daneDecisionValidated", "daneDecisionTrustAd", "plainDecision"]:
+for n in ["validatedMxCached", "plainMxCached", "validatedTlsaCached", "daneDecisionValidated", "daneDecisionTrustAd",
+          "deliveryDecisionValidated", "deliveryDecisionTrustAd", "plainDecision"]:
     if n in res:
         s, e = f(n)
         print("%-26s %12.1f %12.1f" % (n, s, e))
 if "validatedMxCached" in res and "plainMxCached" in res:
     v, p = f("validatedMxCached")[0], f("plainMxCached")[0]
     print("cached MX lookup: validated %.0f ns, unvalidated %.0f ns, ratio validated/unvalidated = %.2fx" % (v, p, v / p))
-for n in ["daneDecisionValidated", "daneDecisionTrustAd"]:
+for n in ["daneDecisionValidated", "daneDecisionTrustAd", "deliveryDecisionValidated", "deliveryDecisionTrustAd"]:
     if n in res:
         s = f(n)[0]
         print("%s: %.2f us per domain (target <= 10 us: %s)" % (n, s / 1000, "met" if s <= 10000 else "NOT met"))

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Outbound throughput (issue 17): mailsec's TlsPolicyDelivery vs James's own RemoteDelivery in james-conf's
-# relay processor, two real James processes taking turns, 5 remote domains on a real Postfix with STARTTLS
-# (needs root: dnsmasq on 127.0.12.53:53, Postfix listeners on 127.0.12.21-25:25).
+# Outbound throughput (issues 17, 18): mailsec's TlsPolicyDelivery vs James's own RemoteDelivery in james-conf's
+# relay processor, two real James processes taking turns, 5 remote domains on a real Postfix with STARTTLS:
+# DANE-EE, DANE-TA, MTA-STS enforce, a verify entry, the default may (needs root: DNSSEC testbed on
+# 127.0.17.53-55 (nsd, ldnsutils, unbound), nginx on 127.0.12.10:443, Postfix listeners on 127.0.12.21-25:25).
 # Usage: scripts/bench-throughput.sh [messagesPerRound=5000] [rounds=3] [warmup=1000]
 #        -> bench/target/delivery/throughput.txt
 set -euo pipefail

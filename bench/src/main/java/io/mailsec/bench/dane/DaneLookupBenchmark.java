@@ -33,6 +33,8 @@ import io.mailsec.core.dns.dnssec.DnssecStatus;
 import io.mailsec.core.dns.dnssec.DnssecTestbed;
 import io.mailsec.core.dns.dnssec.TlsaRdata;
 import io.mailsec.core.dns.dnssec.TrustAnchors;
+import io.mailsec.tls.dane.DaneHost;
+import io.mailsec.tls.dane.DaneLookup;
 import io.mailsec.tls.dane.TlsaRecordSet;
 
 /**
@@ -42,9 +44,11 @@ import io.mailsec.tls.dane.TlsaRecordSet;
  * validated once in setup, then served from the caches (kept for an hour so nothing expires
  * during the run).
  *
- * <p>A decision is what delivery will do per recipient domain before connecting: MX, then for the
+ * <p>A decision is what delivery does per recipient domain before connecting: MX, then for the
  * MX host its A and AAAA and its TLSA RRset, each status checked, and the RDATA read into a
- * {@link TlsaRecordSet}.
+ * {@link TlsaRecordSet}: by hand over the caching resolvers ({@code daneDecision*}), and through
+ * {@link DaneLookup} as OutboundDelivery does it, with its per-host decision cache
+ * ({@code deliveryDecision*}).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -61,6 +65,8 @@ public class DaneLookupBenchmark {
     DnssecResolver validated;
     DnssecResolver trustAd;
     CachingDnsResolver plain;
+    DaneLookup daneValidated;
+    DaneLookup daneTrustAd;
 
     @Setup(Level.Trial)
     public void setUp() throws Exception {
@@ -75,6 +81,14 @@ public class DaneLookupBenchmark {
             int usable = decision(r);
             if (usable != DaneTestZones.SECURE_TLSA.size()) {
                 throw new IllegalStateException(r + ": the warm-up decision found " + usable + " usable TLSA records");
+            }
+        }
+        daneValidated = new DaneLookup(validated, 25);
+        daneTrustAd = new DaneLookup(trustAd, 25);
+        for (DaneLookup l : List.of(daneValidated, daneTrustAd)) {
+            int usable = lookupDecision(l);
+            if (usable != DaneTestZones.SECURE_TLSA.size()) {
+                throw new IllegalStateException("DaneLookup's warm-up decision found " + usable + " usable TLSA records");
             }
         }
         if (plainDecisionOf(plain) != 2) {
@@ -112,6 +126,26 @@ public class DaneLookupBenchmark {
         return usable;
     }
 
+    /**
+     * The decision as delivery makes it since DANE is wired (OutboundDelivery → DaneLookup): the MX
+     * RRset's status, then per MX host the DaneHost decision, itself cached for its TTL.
+     */
+    static int lookupDecision(DaneLookup l) {
+        DnssecResult<MxRecord> mx = l.mx(DOMAIN);
+        if (!mx.isSecure()) {
+            return -1;
+        }
+        int usable = 0;
+        for (MxRecord m : mx.records()) {
+            DaneHost h = l.host(m.exchange());
+            if (h.kind() != DaneHost.Kind.DANE) {
+                return -1;
+            }
+            usable += h.tlsa().usable().size();
+        }
+        return usable;
+    }
+
     /** The unvalidated part of the same work (MX, then A and AAAA of each host): what delivery does today. */
     static int plainDecisionOf(CachingDnsResolver r) {
         int n = 0;
@@ -145,6 +179,16 @@ public class DaneLookupBenchmark {
     @Benchmark
     public int daneDecisionTrustAd() {
         return decision(trustAd);
+    }
+
+    @Benchmark
+    public int deliveryDecisionValidated() {
+        return lookupDecision(daneValidated);
+    }
+
+    @Benchmark
+    public int deliveryDecisionTrustAd() {
+        return lookupDecision(daneTrustAd);
     }
 
     @Benchmark

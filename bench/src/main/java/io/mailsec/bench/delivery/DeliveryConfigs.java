@@ -1,15 +1,17 @@
 package io.mailsec.bench.delivery;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+
+import io.mailsec.it.JamesProcess;
+
 /** The relay processor's delivery mailet as james-conf ships it, and James 3.8.1's sample RemoteDelivery to put in its place. */
 final class DeliveryConfigs {
-    /** james-conf's TlsPolicyDelivery, verbatim (the overlay edit fails if james-conf changes). */
-    static final String SHIPPED_DELIVERY = String.join("\n",
-            "            <mailet match=\"All\" class=\"io.mailsec.tls.james.TlsPolicyDelivery\">",
-            "                <policyFile>conf/mailsec-tls.policy</policyFile>",
-            "                <onTlsFailure>bounce</onTlsFailure>",
-            "                <retrySchedule>5m, 15m, 30m, 1h, 2h, 4h</retrySchedule>",
-            "                <maxQueueLifetime>5d</maxQueueLifetime>",
-            "            </mailet>");
+    private static final String OPENING = "            <mailet match=\"All\" class=\"io.mailsec.tls.james.TlsPolicyDelivery\">";
+    private static final String CLOSING = "            </mailet>";
+    /** james-conf's TlsPolicyDelivery element, read from james-conf itself so the benchmarks run what ships. */
+    static final String SHIPPED_DELIVERY = shipped();
     /** James 3.8.1's sample relay processor. */
     static final String REMOTE_DELIVERY = String.join("\n",
             "            <mailet match=\"All\" class=\"RemoteDelivery\">",
@@ -24,21 +26,34 @@ final class DeliveryConfigs {
     private DeliveryConfigs() {
     }
 
+    private static String shipped() {
+        try {
+            String xml = Files.readString(JamesProcess.root().resolve("james-conf/conf/mailetcontainer.xml"));
+            int from = xml.indexOf(OPENING);
+            if (from < 0) {
+                throw new IllegalStateException("james-conf/conf/mailetcontainer.xml has no TlsPolicyDelivery mailet");
+            }
+            return xml.substring(from, xml.indexOf(CLOSING, from) + CLOSING.length());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** The shipped TlsPolicyDelivery with extra parameters (each a complete element) before its end tag. */
     static String shippedWith(String... elements) {
-        StringBuilder extra = new StringBuilder();
-        for (String e : elements) {
-            extra.append("                ").append(e).append('\n');
-        }
-        return SHIPPED_DELIVERY.replace("            </mailet>", extra + "            </mailet>");
+        return withElements(SHIPPED_DELIVERY, elements);
     }
 
     /** James's sample RemoteDelivery with extra parameters. */
     static String remoteDeliveryWith(String... elements) {
+        return withElements(REMOTE_DELIVERY, elements);
+    }
+
+    private static String withElements(String mailet, String... elements) {
         StringBuilder extra = new StringBuilder();
         for (String e : elements) {
             extra.append("                ").append(e).append('\n');
         }
-        return REMOTE_DELIVERY.replace("            </mailet>", extra + "            </mailet>");
+        return mailet.substring(0, mailet.length() - CLOSING.length()) + extra + CLOSING;
     }
 }

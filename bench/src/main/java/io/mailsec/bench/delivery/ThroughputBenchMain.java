@@ -3,6 +3,7 @@ package io.mailsec.bench.delivery;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
+import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -22,20 +23,26 @@ import javax.mail.internet.MimeMessage;
 import io.mailsec.bench.ProcStat;
 import io.mailsec.bench.Stats;
 import io.mailsec.bench.pipeline.PipelineLoadBench;
-import io.mailsec.core.dns.Dnsmasq;
+import io.mailsec.core.dns.dnssec.DaneTestZones;
+import io.mailsec.core.dns.dnssec.DnssecTestbed;
 import io.mailsec.core.peers.PeerTools;
 import io.mailsec.it.JamesProcess;
 import io.mailsec.it.MailClient;
 import io.mailsec.it.ShippedConf;
+import io.mailsec.tls.peers.DanePeers;
+import io.mailsec.tls.peers.NginxPeer;
 import io.mailsec.tls.peers.PostfixPeer;
 import io.mailsec.tls.peers.TestPki;
 
 /**
- * Outbound throughput (issue 17): N messages of 10 KB submitted over 8 authenticated 587 connections
+ * Outbound throughput (issues 17, 18): N messages of 10 KB submitted over 8 authenticated 587 connections
  * (STARTTLS, one connection carrying many messages) to 5 remote domains whose MXs are listeners of one
  * real Postfix (STARTTLS with a test-CA certificate on each), until all N are in Postfix's Maildir.
- * Two James 3.8.1 processes with james-conf's pipeline take turns in the same run: the relay processor
- * delivers with mailsec's TlsPolicyDelivery (t1 and t2 listed {@code verify}, the rest {@code may}) in
+ * The domains live in DNSSEC-signed zones (mailsec-core's DnssecTestbed; both Jameses resolve through
+ * its validating unbound): t1 publishes a DANE-EE TLSA record, t2 a DANE-TA one, t3 an MTA-STS policy
+ * in enforce mode (nginx on 127.0.12.10), t4 is a {@code verify} entry of the list, t5 takes the
+ * default {@code may}. Two James 3.8.1 processes with james-conf's pipeline take turns in the same
+ * run: the relay processor delivers with mailsec's TlsPolicyDelivery ({@code dnssec=trust-ad}) in
  * one and with James's sample RemoteDelivery ({@code startTLS} on, server identity checked against the
  * same CA) in the other; each with its shipped defaults (16 workers / 10 delivery threads).
  * Reports delivered msg/s, the ratio per round pair, and James CPU per message.
@@ -43,7 +50,8 @@ import io.mailsec.tls.peers.TestPki;
  * <p>Usage: {@code scripts/bench-throughput.sh [messagesPerRound=5000] [rounds=3] [warmup=1000]}.
  */
 public final class ThroughputBenchMain {
-    static final String DNS = "127.0.12.53";
+    /** The MTA-STS policy host of t3 (nginx). */
+    static final String WEB = "127.0.12.10";
     static final String CLIENT_BIND = "127.0.12.1";
     static final int DOMAINS = 5;
     static final int CONNECTIONS = 8;
@@ -78,41 +86,56 @@ public final class ThroughputBenchMain {
             ks.store(out, "changeit".toCharArray());
         }
         List<String> domains = new ArrayList<>();
-        List<String> records = new ArrayList<>();
+        List<DaneTestZones.Zone> zones = new ArrayList<>();
         List<PostfixPeer.Listener> listeners = new ArrayList<>();
         Instant now = Instant.now();
+        String caTlsa = "2 0 1 " + hex(MessageDigest.getInstance("SHA-256").digest(pki.caCertificate().getEncoded()));
         for (int i = 1; i <= DOMAINS; i++) {
-            String domain = "t" + i + ".test";
+            String domain = "t" + i + ".dane.test";
             String mx = "mx." + domain;
             String ip = "127.0.12.2" + i;
             domains.add(domain);
-            records.add(Dnsmasq.mx(domain, mx, 10));
-            records.add(Dnsmasq.host(mx, ip));
             Path[] cert = pki.issue(work, "t" + i, mx, now.minus(Duration.ofDays(1)), now.plus(Duration.ofDays(30)));
             listeners.add(new PostfixPeer.Listener(ip, null, cert[0], cert[1]));
+            List<String> records = new ArrayList<>(List.of(domain + ". MX 10 " + mx + ".", mx + ". A " + ip));
+            if (i == 1) {
+                records.add("_25._tcp." + mx + ". TLSA 3 1 1 " + DanePeers.spkiSha256(cert[0]));
+            } else if (i == 2) {
+                records.add("_25._tcp." + mx + ". TLSA " + caTlsa);
+            } else if (i == 3) {
+                records.add("_mta-sts." + domain + ". TXT \"v=STSv1; id=bench1\"");
+                records.add("mta-sts." + domain + ". A " + WEB);
+            }
+            zones.add(new DaneTestZones.Zone(domain, DaneTestZones.Zone.Signing.SIGNED, records));
         }
         // Both Jameses trust the test CA the same way (RemoteDelivery has no trust-store parameter).
         String javaOpts = "-Xms512m -Xmx1g -Djavax.net.ssl.trustStore=" + trustStore + " -Djavax.net.ssl.trustStorePassword=changeit"
                 + " -Djavax.net.ssl.trustStoreType=PKCS12";
         // Postfix refuses a queue directory below a path it does not trust (as under the repository's target/).
         Path postfixDir = Files.createTempDirectory(Path.of("/tmp"), "mailsec-throughput-postfix-");
-        try (Dnsmasq dns = Dnsmasq.start(DNS, List.of("test"), records);
+        Path webDir = Files.createTempDirectory(Path.of("/tmp"), "mailsec-throughput-nginx-");
+        String stsHost = "mta-sts.t3.dane.test";
+        try (DnssecTestbed dns = DnssecTestbed.start(zones);
+             NginxPeer web = NginxPeer.start(webDir, List.of(NginxPeer.Server.https(WEB, stsHost,
+                     pki.issue(work, "sts", stsHost, now.minus(Duration.ofDays(1)), now.plus(Duration.ofDays(30)))).asDefault()));
              PostfixPeer postfix = PostfixPeer.start(postfixDir, domains, listeners)) {
+            web.write(stsHost, "/.well-known/mta-sts.txt", "version: STSv1\r\nmode: enforce\r\nmx: mx.t3.dane.test\r\nmax_age: 86400\r\n");
             Path maildir = postfixDir.resolve("mail/catchall");
             ShippedConf mailsecConf = ShippedConf.in(Files.createDirectories(work.resolve("mailsec")));
-            mailsecConf.file("mailsec-tls.policy", "[outbound]\nt1.test verify\nt2.test verify\ndefault may\n[inbound]\ndefault may\n");
+            mailsecConf.file("mailsec-tls.policy", "[outbound]\nt4.dane.test verify\ndefault may\n[inbound]\ndefault may\n");
             mailsecConf.file("tls/bench-ca.pem", Files.readString(ca));
             mailsecConf.edit("mailetcontainer.xml", DeliveryConfigs.SHIPPED_DELIVERY,
-                    DeliveryConfigs.shippedWith("<trustStore>conf/tls/bench-ca.pem</trustStore>"));
+                    DeliveryConfigs.shippedWith("<trustStore>conf/tls/bench-ca.pem</trustStore>",
+                            "<mtaStsTrustStore>conf/tls/bench-ca.pem</mtaStsTrustStore>", "<dnssec>trust-ad</dnssec>"));
             ShippedConf remoteConf = ShippedConf.in(Files.createDirectories(work.resolve("remotedelivery")));
             remoteConf.file("mailsec-tls.policy", "[outbound]\ndefault may\n[inbound]\ndefault may\n");
             remoteConf.edit("mailetcontainer.xml", DeliveryConfigs.SHIPPED_DELIVERY,
                     DeliveryConfigs.remoteDeliveryWith("<startTLS>true</startTLS>",
                     // It connects by IP address, so the name can never match: chain checked against the CA only.
                     "<verifyServerIdentity>false</verifyServerIdentity>"));
-            try (JamesProcess mailsec = JamesProcess.builder("throughput-mailsec").overlay(mailsecConf.dir()).dnsServer(DNS)
+            try (JamesProcess mailsec = JamesProcess.builder("throughput-mailsec").overlay(mailsecConf.dir()).dnsServer(DnssecTestbed.VALIDATING)
                     .javaOpts(javaOpts).start();
-                 JamesProcess remote = JamesProcess.builder("throughput-remotedelivery").overlay(remoteConf.dir()).dnsServer(DNS)
+                 JamesProcess remote = JamesProcess.builder("throughput-remotedelivery").overlay(remoteConf.dir()).dnsServer(DnssecTestbed.VALIDATING)
                     .javaOpts(javaOpts).start()) {
                 Map<String, JamesProcess> servers = new LinkedHashMap<>();
                 servers.put("mailsec", mailsec);
@@ -122,7 +145,8 @@ public final class ThroughputBenchMain {
                     messages.put(s.getKey(), messages(s.getValue(), domains));
                 }
                 StringBuilder report = new StringBuilder(String.format("outbound throughput: %d messages of 10 KB per round, %d submission "
-                        + "connections, %d remote domains on one Postfix (STARTTLS everywhere; mailsec: 2 verify, 3 may), warm-up %d each%n",
+                        + "connections, %d remote domains on one Postfix (STARTTLS everywhere; mailsec: t1 DANE-EE, t2 DANE-TA, "
+                        + "t3 MTA-STS enforce, t4 verify entry, t5 default may), warm-up %d each%n",
                         perRound, CONNECTIONS, DOMAINS, warmup));
                 for (Map.Entry<String, JamesProcess> s : servers.entrySet()) {
                     Round w = round(s.getKey(), s.getValue(), messages.get(s.getKey()), warmup, maildir);
@@ -142,6 +166,7 @@ public final class ThroughputBenchMain {
                     }
                 }
                 report.append(summary(a, b));
+                report.append("mailsec deliveries by requirement source (tracking log): ").append(sources(mailsec)).append('\n');
                 for (Map.Entry<String, JamesProcess> s : servers.entrySet()) {
                     report.append(s.getKey()).append(": ").append(health(s.getValue())).append('\n');
                 }
@@ -222,6 +247,18 @@ public final class ThroughputBenchMain {
         return "error repository " + errorMails + " mails, \"Leak detected\" lines " + leaks;
     }
 
+    /** Delivered tracking lines per {@code source}: shows that DANE and MTA-STS decided what they should. */
+    static Map<String, Long> sources(JamesProcess james) {
+        Map<String, Long> n = new java.util.TreeMap<>();
+        james.logFile("tls-tracking.jsonl").lines().filter(l -> l.contains("\"outcome\":\"delivered\"") && l.contains("\"direction\":\"outbound\""))
+                .forEach(l -> {
+                    int at = l.indexOf("\"source\":\"");
+                    String source = at < 0 ? "?" : l.substring(at + 10, l.indexOf('"', at + 10));
+                    n.merge(source, 1L, Long::sum);
+                });
+        return n;
+    }
+
     static long count(Path maildir) throws Exception {
         long n = 0;
         for (String sub : List.of("new", "cur")) {
@@ -268,6 +305,14 @@ public final class ThroughputBenchMain {
                 remote.stream().mapToDouble(Round::msgsPerSecond).average().orElse(0),
                 mailsec.stream().mapToDouble(Round::cpuMsPerMessage).average().orElse(0),
                 remote.stream().mapToDouble(Round::cpuMsPerMessage).average().orElse(0));
+    }
+
+    private static String hex(byte[] data) {
+        StringBuilder sb = new StringBuilder();
+        for (byte b : data) {
+            sb.append(String.format("%02X", b));
+        }
+        return sb.toString();
     }
 
     private static String format(List<Double> xs) {
