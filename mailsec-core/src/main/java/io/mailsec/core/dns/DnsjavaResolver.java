@@ -3,6 +3,7 @@ package io.mailsec.core.dns;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -24,10 +25,12 @@ import org.xbill.DNS.Resolver;
 import org.xbill.DNS.ReverseMap;
 import org.xbill.DNS.SOARecord;
 import org.xbill.DNS.Section;
-import org.xbill.DNS.SimpleResolver;
+import org.xbill.DNS.ResolverConfig;
 import org.xbill.DNS.TXTRecord;
 import org.xbill.DNS.TextParseException;
 import org.xbill.DNS.Type;
+
+import io.mailsec.core.dns.transport.MailsecDnsResolver;
 
 /**
  * {@link DnsResolver} on dnsjava, sending queries straight to the configured servers so that
@@ -62,21 +65,23 @@ public final class DnsjavaResolver implements DnsResolver {
      * resolvers), with the timeout set: shared with the DNSSEC lookups so both read servers alike.
      */
     public static Resolver dnsjavaResolver(List<String> servers, Duration timeout) throws UnknownHostException {
-        Resolver r;
+        List<Resolver> each = new ArrayList<>();
         if (servers.isEmpty()) {
-            r = new ExtendedResolver();
-        } else {
-            List<Resolver> each = new ArrayList<>();
-            for (String s : servers) {
-                each.add(simple(s));
+            for (InetSocketAddress a : ResolverConfig.getCurrentConfig().servers()) {
+                each.add(new MailsecDnsResolver(a));
             }
-            r = each.size() == 1 ? each.get(0) : new ExtendedResolver(each);
+        } else {
+            for (String s : servers) {
+                each.add(new MailsecDnsResolver(address(s)));
+            }
         }
+        Resolver r = each.size() == 1 ? each.get(0) : new ExtendedResolver(each);
         r.setTimeout(timeout);
         return r;
     }
 
-    private static SimpleResolver simple(String server) throws UnknownHostException {
+    /** "host", "host:port" or "[v6]:port" (port 53 by default). */
+    private static InetSocketAddress address(String server) throws UnknownHostException {
         String host = server.trim();
         int port = 53;
         int colon = host.lastIndexOf(':');
@@ -87,9 +92,7 @@ public final class DnsjavaResolver implements DnsResolver {
             port = Integer.parseInt(host.substring(host.indexOf("]:") + 2));
             host = host.substring(1, host.indexOf("]:"));
         }
-        SimpleResolver sr = new SimpleResolver(host);
-        sr.setPort(port);
-        return sr;
+        return new InetSocketAddress(InetAddress.getByName(host), port);
     }
 
     @Override
